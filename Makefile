@@ -1,0 +1,54 @@
+# wspush -- a WebSocket push server in portable C.
+#
+#   make          build build/wspush
+#   make run      build and start the server on the default ports
+#   make test     build everything and run every test (bats)
+#
+# Variables: CC, CFLAGS, LDFLAGS as usual; WERROR= to build without -Werror.
+
+CFLAGS   ?= -O2 -g
+WERROR   ?= -Werror
+WARN      = -std=c99 -Wall -Wextra -Wpedantic $(WERROR)
+CPPFLAGS += -D_POSIX_C_SOURCE=200809L -Isrc
+B         = build
+
+LIB_SRC   = $(filter-out src/main.c,$(wildcard src/*.c))
+LIB_OBJ   = $(LIB_SRC:src/%.c=$(B)/obj/%.o)
+HEADERS   = $(wildcard src/*.h)
+UNIT      = $(patsubst tests/unit/%.c,$(B)/%,$(wildcard tests/unit/test_*.c))
+TOOLS     = $(patsubst tests/tools/%.c,$(B)/%,$(wildcard tests/tools/*.c))
+
+.PHONY: all run test unit clean
+
+all: $(B)/wspush
+
+$(B)/obj/%.o: src/%.c $(HEADERS) | $(B)/obj
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -c -o $@ $<
+
+$(B)/libwspush.a: $(LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $(LIB_OBJ)
+
+$(B)/wspush: $(B)/obj/main.o $(B)/libwspush.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(B)/obj/main.o $(B)/libwspush.a
+
+$(B)/test_%: tests/unit/test_%.c tests/unit/check.h $(B)/libwspush.a
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libwspush.a
+
+$(B)/%: tests/tools/%.c $(B)/libwspush.a
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libwspush.a
+
+$(B)/obj:
+	mkdir -p $@
+
+unit: $(UNIT) $(TOOLS)
+
+run: $(B)/wspush
+	$(B)/wspush
+
+test: all unit
+	tests/deps.sh
+	bats tests
+
+clean:
+	rm -rf $(B)
