@@ -1,0 +1,328 @@
+/* main.c -- the wspush command: the server, and a small client for the
+ * inner port.
+ *
+ *   wspush [OPTIONS]                  run the server
+ *   wspush [OPTIONS] push UID [JSON]  push to UID's pages, print the reply
+ *   wspush [OPTIONS] send LINE...     send raw request lines
+ *   wspush [OPTIONS] broadcast MSG | online UID | stats
+ *
+ * Options are parsed by hand: POSIX getopt() has no long options, and
+ * getopt_long() is an extension. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/select.h>
+#include <unistd.h>
+
+#include "inner.h"
+#include "net.h"
+#include "server.h"
+
+#define WSPUSH_VERSION "0.1.0"
+
+static const char usage_text[] =
+"usage: wspush [OPTIONS]                     run the push server\n"
+"       wspush [OPTIONS] push UID [JSON]     push to UID's pages\n"
+"       wspush [OPTIONS] send LINE...        send raw inner-port lines\n"
+"       wspush [OPTIONS] broadcast MESSAGE   push to every page\n"
+"       wspush [OPTIONS] online UID          count UID's pages\n"
+"       wspush [OPTIONS] stats               print the server's counters\n"
+"\n"
+"Ports (HOST:PORT or [IPV6]:PORT; port 0 picks a free port):\n"
+"  --ws ADDR             WebSocket port            (default 0.0.0.0:1234)\n"
+"  --inner ADDR          inner text port           (default 127.0.0.1:5678)\n"
+"Limits:\n"
+"  --max-clients N       connections, both ports   (default FD_SETSIZE-32)\n"
+"  --max-message BYTES   message from a page       (default 65536)\n"
+"  --max-line BYTES      inner request line        (default 65536)\n"
+"  --max-queue BYTES     output queued per client  (default 1048576)\n"
+"  --max-header BYTES    handshake request head    (default 8192)\n"
+"Timers (seconds, fractions allowed):\n"
+"  --handshake-timeout S finish the handshake      (default 10)\n"
+"  --ping-interval S     ping a page silent for S  (default 30; 0: never)\n"
+"  --ping-timeout S      then close it after S     (default 30)\n"
+"Other:\n"
+"  --protocol NAME       confirm this Sec-WebSocket-Protocol when offered\n"
+"  --timeout S           client commands: wait for a reply (default 5)\n"
+"  -v, --verbose         log every connection event on stderr\n"
+"  -h, --help            show this help\n"
+"  -V, --version         show the version\n";
+
+/* Exit statuses. */
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+static void die_usage(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "wspush: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'wspush --help'.\n");
+    exit(EXIT_USAGE);
+}
+
+/* Parse a byte count: a positive decimal integer. */
+static size_t parse_size(const char *opt, const char *s)
+{
+    char *end;
+    unsigned long long v;
+
+    errno = 0;
+    v = strtoull(s, &end, 10);
+    if (errno || end == s || *end || s[0] == '-' || v == 0 || v > SIZE_MAX / 4)
+        die_usage("bad value for %s (expected a positive number)", opt);
+    return (size_t)v;
+}
+
+/* Parse seconds (fractions allowed) into milliseconds. */
+static long parse_secs(const char *opt, const char *s, int zero_ok)
+{
+    char *end;
+    double v;
+
+    errno = 0;
+    v = strtod(s, &end);
+    if (errno || end == s || *end || !(v >= 0) || v > 86400 * 365 ||
+        (v == 0 && !zero_ok))
+        die_usage("bad value for %s (expected seconds)", opt);
+    return (long)(v * 1000 + 0.5);
+}
+
+/* Write a JSON string literal for s into out. Returns the length, or 0 if
+ * it does not fit. */
+static size_t json_string(const char *s, char *out, size_t size)
+{
+    size_t n = 0;
+
+    if (size < 3) return 0;
+    out[n++] = '"';
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        char esc[8];
+        size_t k;
+
+        if (ch == '"' || ch == '\\') {
+            esc[0] = '\\'; esc[1] = (char)ch; k = 2;
+        } else if (ch < 0x20) {
+            k = (size_t)sprintf(esc, "\\u%04x", ch);
+        } else {
+            esc[0] = (char)ch; k = 1;
+        }
+        if (k > size - n - 2) return 0;
+        memcpy(out + n, esc, k);
+        n += k;
+    }
+    out[n++] = '"';
+    out[n] = '\0';
+    return n;
+}
+
+/* Build the seed's push line: the JSON object with "uid" put first.
+ * {"percent":"88%"} for uid1 becomes {"uid":"uid1","percent":"88%"}. */
+static char *push_line(const char *uid, const char *json)
+{
+    size_t cap = strlen(uid) * 6 + (json ? strlen(json) : 0) + 16;
+    char *line = malloc(cap), *p;
+    size_t n;
+
+    if (line == NULL) return NULL;
+    strcpy(line, "{\"uid\":");
+    n = json_string(uid, line + 7, cap - 7);
+    p = line + 7 + n;
+    if (json == NULL) {
+        strcpy(p, "}");
+        return line;
+    }
+    while (*json == ' ' || *json == '\t') json++;
+    if (*json != '{') {
+        free(line);
+        die_usage("push: %s is not a JSON object", json);
+    }
+    json++;
+    while (*json == ' ' || *json == '\t' || *json == '\n' || *json == '\r')
+        json++;
+    if (*json != '}') *p++ = ',';
+    strcpy(p, json);
+    return line;
+}
+
+/* Send each line to the inner port and print each reply line. Returns the
+ * exit status: 0 if every reply began with "ok", 1 otherwise. */
+static int client(const char *addr, long timeout_ms, char **lines, int n)
+{
+    char err[256], buf[4096];
+    size_t have = 0;
+    int fd, i, status = EXIT_OK;
+
+    fd = net_connect(addr, timeout_ms, err, sizeof err);
+    if (fd < 0) {
+        fprintf(stderr, "wspush: %s\n", err);
+        return EXIT_FAIL;
+    }
+    for (i = 0; i < n; i++) {
+        size_t len = strlen(lines[i]), off = 0;
+
+        while (off <= len) {
+            /* The line, then its newline. */
+            const char *p = off < len ? lines[i] + off : "\n";
+            size_t k = off < len ? len - off : 1;
+            ssize_t w = write(fd, p, k);
+
+            if (w < 0 && errno == EINTR) continue;
+            if (w < 0) {
+                fprintf(stderr, "wspush: write: %s\n", strerror(errno));
+                close(fd);
+                return EXIT_FAIL;
+            }
+            off += (size_t)w;
+            if (p[0] == '\n' && k == 1) break;
+        }
+    }
+    /* One reply line per request, in order. Blank lines get no reply. */
+    for (i = 0; i < n; i++) {
+        char *nl;
+        ssize_t r;
+
+        if (lines[i][strspn(lines[i], " \t\r")] == '\0') continue;
+        while ((nl = memchr(buf, '\n', have)) == NULL) {
+            if (have == sizeof buf) break;
+            r = read(fd, buf + have, sizeof buf - have);
+            if (r < 0 && errno == EINTR) continue;
+            if (r <= 0) {
+                fprintf(stderr, "wspush: no reply from %s: %s\n", addr,
+                        r == 0 ? "connection closed" : strerror(errno));
+                close(fd);
+                return EXIT_FAIL;
+            }
+            have += (size_t)r;
+        }
+        if (nl == NULL) nl = buf + have - 1;
+        fwrite(buf, 1, (size_t)(nl - buf) + 1, stdout);
+        if (strncmp(buf, "ok", 2) != 0) status = EXIT_FAIL;
+        have -= (size_t)(nl - buf) + 1;
+        memmove(buf, nl + 1, have);
+    }
+    close(fd);
+    return status;
+}
+
+/* Run a client command (argv[0] is its name). */
+static int command(const char *addr, long timeout_ms, int argc, char **argv)
+{
+    const char *cmd = argv[0];
+    char *line;
+    int rc;
+
+    if (strcmp(cmd, "push") == 0) {
+        if (argc < 2 || argc > 3) die_usage("usage: %s UID [JSON]", "push");
+        line = push_line(argv[1], argc == 3 ? argv[2] : NULL);
+        if (line == NULL) return EXIT_FAIL;
+        rc = client(addr, timeout_ms, &line, 1);
+        free(line);
+        return rc;
+    }
+    if (strcmp(cmd, "send") == 0) {
+        if (argc < 2) die_usage("usage: %s LINE...", "send");
+        return client(addr, timeout_ms, argv + 1, argc - 1);
+    }
+    if (strcmp(cmd, "broadcast") == 0 || strcmp(cmd, "online") == 0) {
+        size_t len;
+
+        if (argc != 2) die_usage("usage: %s ARGUMENT", cmd);
+        len = strlen(cmd) + strlen(argv[1]) + 2;
+        line = malloc(len);
+        if (line == NULL) return EXIT_FAIL;
+        snprintf(line, len, "%s %s", cmd, argv[1]);
+        rc = client(addr, timeout_ms, &line, 1);
+        free(line);
+        return rc;
+    }
+    if (strcmp(cmd, "stats") == 0) {
+        char *stats = "stats";
+
+        if (argc != 1) die_usage("usage: %s", "stats");
+        return client(addr, timeout_ms, &stats, 1);
+    }
+    die_usage("unknown command '%s'", cmd);
+    return EXIT_USAGE;
+}
+
+/* If argv[*i] is option name (as "--name VALUE" or "--name=VALUE"), return
+ * its value and advance *i; else NULL. */
+static const char *value_of(const char *name, int argc, char **argv, int *i)
+{
+    const char *a = argv[*i];
+    size_t n = strlen(name);
+
+    if (strncmp(a, name, n) != 0) return NULL;
+    if (a[n] == '=') return a + n + 1;
+    if (a[n] != '\0') return NULL;
+    if (*i + 1 >= argc) die_usage("option %s needs a value", name);
+    return argv[++*i];
+}
+
+int main(int argc, char **argv)
+{
+    server_config cfg;
+    long timeout_ms = 5000;
+    char **args = calloc((size_t)argc + 1, sizeof *args);
+    int nargs = 0, i, rc;
+    const char *v;
+
+    if (args == NULL) return EXIT_FAIL;
+    server_config_init(&cfg);
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i];
+
+        if (a[0] != '-' || nargs > 0) {
+            args[nargs++] = argv[i];    /* options come before a command */
+        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(usage_text, stdout);
+            return EXIT_OK;
+        } else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
+            puts("wspush " WSPUSH_VERSION);
+            return EXIT_OK;
+        } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+            cfg.verbose = 1;
+        } else if ((v = value_of("--ws", argc, argv, &i))) {
+            cfg.ws_addr = v;
+        } else if ((v = value_of("--inner", argc, argv, &i))) {
+            cfg.inner_addr = v;
+        } else if ((v = value_of("--protocol", argc, argv, &i))) {
+            cfg.protocol = v;
+        } else if ((v = value_of("--max-clients", argc, argv, &i))) {
+            cfg.max_clients = parse_size("--max-clients", v);
+        } else if ((v = value_of("--max-message", argc, argv, &i))) {
+            cfg.max_message = parse_size("--max-message", v);
+        } else if ((v = value_of("--max-line", argc, argv, &i))) {
+            cfg.max_line = parse_size("--max-line", v);
+        } else if ((v = value_of("--max-queue", argc, argv, &i))) {
+            cfg.max_queue = parse_size("--max-queue", v);
+        } else if ((v = value_of("--max-header", argc, argv, &i))) {
+            cfg.max_header = parse_size("--max-header", v);
+        } else if ((v = value_of("--handshake-timeout", argc, argv, &i))) {
+            cfg.handshake_timeout_ms = parse_secs("--handshake-timeout", v, 0);
+        } else if ((v = value_of("--ping-interval", argc, argv, &i))) {
+            cfg.ping_interval_ms = parse_secs("--ping-interval", v, 1);
+        } else if ((v = value_of("--ping-timeout", argc, argv, &i))) {
+            cfg.ping_timeout_ms = parse_secs("--ping-timeout", v, 0);
+        } else if ((v = value_of("--timeout", argc, argv, &i))) {
+            timeout_ms = parse_secs("--timeout", v, 0);
+        } else {
+            die_usage("unknown option '%s'", a);
+        }
+    }
+    if (cfg.max_clients > FD_SETSIZE - 8) {
+        /* select() cannot watch an fd at or past FD_SETSIZE; 8 fds go to
+         * stdio, the listeners, the signal pipe and the spare. */
+        fprintf(stderr, "wspush: --max-clients must be at most %d "
+                "(FD_SETSIZE - 8)\n", FD_SETSIZE - 8);
+        return EXIT_USAGE;
+    }
+    if (nargs > 0)
+        rc = command(cfg.inner_addr, timeout_ms, nargs, args);
+    else
+        rc = server_run(&cfg);
+    free(args);
+    return rc;
+}

@@ -1,0 +1,179 @@
+/* net.c -- sockets: address parsing, listen, connect.
+ *
+ * Everything here is POSIX: getaddrinfo() for names and both address
+ * families, fcntl() for O_NONBLOCK and FD_CLOEXEC (accept4() and
+ * SOCK_NONBLOCK would save a call but are Linux-only). */
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+#include "net.h"
+
+/* Split "HOST:PORT" or "[HOST]:PORT" into host and port strings; the port
+ * must be 0-65535 in decimal. Returns 0, or -1 if the form is wrong. */
+static int split(const char *spec, char *host, size_t hsize,
+                 char *port, size_t psize)
+{
+    const char *colon, *hs = spec, *he;
+    size_t plen;
+
+    if (spec[0] == '[') {
+        hs = spec + 1;
+        he = strchr(hs, ']');
+        if (he == NULL || he[1] != ':') return -1;
+        colon = he + 1;
+    } else {
+        colon = strrchr(spec, ':');
+        if (colon == NULL) return -1;
+        he = colon;
+        /* A bare IPv6 address needs brackets: "::1:80" is ambiguous. */
+        if (memchr(spec, ':', (size_t)(colon - spec)) != NULL) return -1;
+    }
+    plen = strlen(colon + 1);
+    if (he == hs || (size_t)(he - hs) >= hsize) return -1;
+    if (plen == 0 || plen > 5 || plen >= psize) return -1;
+    if (strspn(colon + 1, "0123456789") != plen) return -1;
+    if (atol(colon + 1) > 65535) return -1;
+    memcpy(host, hs, (size_t)(he - hs));
+    host[he - hs] = '\0';
+    memcpy(port, colon + 1, plen + 1);
+    return 0;
+}
+
+/* Resolve spec for a stream socket (passive: for bind). Returns the list
+ * for freeaddrinfo(), or NULL with err set. */
+static struct addrinfo *resolve(const char *spec, int passive,
+                                char *err, size_t errsize)
+{
+    char host[256], port[8];
+    struct addrinfo hints, *res = NULL;
+    int rc;
+
+    if (split(spec, host, sizeof host, port, sizeof port) < 0) {
+        snprintf(err, errsize, "bad address '%s' (expected HOST:PORT or "
+                 "[IPV6]:PORT with a port from 0 to 65535)", spec);
+        return NULL;
+    }
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_NUMERICSERV | (passive ? AI_PASSIVE : 0);
+    rc = getaddrinfo(host, port, &hints, &res);
+    if (rc != 0) {
+        snprintf(err, errsize, "cannot resolve '%s': %s", host,
+                 gai_strerror(rc));
+        return NULL;
+    }
+    return res;
+}
+
+int net_nonblock(int fd)
+{
+    int fl = fcntl(fd, F_GETFL);
+
+    if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) return -1;
+    fl = fcntl(fd, F_GETFD);
+    if (fl < 0 || fcntl(fd, F_SETFD, fl | FD_CLOEXEC) < 0) return -1;
+    return 0;
+}
+
+int net_listen(const char *spec, int backlog, char *err, size_t errsize)
+{
+    struct addrinfo *res, *ai;
+    int fd = -1, one = 1, saved = 0;
+
+    res = resolve(spec, 1, err, errsize);
+    if (res == NULL) return -1;
+    /* A name may resolve to several addresses: take the first that binds. */
+    for (ai = res; ai != NULL; ai = ai->ai_next) {
+        fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+        if (fd < 0) {
+            saved = errno;
+            continue;
+        }
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
+            listen(fd, backlog) == 0 && net_nonblock(fd) == 0)
+            break;
+        saved = errno;
+        close(fd);
+        fd = -1;
+    }
+    freeaddrinfo(res);
+    if (fd < 0)
+        snprintf(err, errsize, "cannot listen on %s: %s", spec,
+                 strerror(saved));
+    return fd;
+}
+
+int net_connect(const char *spec, long timeout_ms, char *err, size_t errsize)
+{
+    struct addrinfo *res, *ai;
+    struct timeval tv;
+    int fd = -1, saved = 0;
+
+    res = resolve(spec, 0, err, errsize);
+    if (res == NULL) return -1;
+    for (ai = res; ai != NULL; ai = ai->ai_next) {
+        fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+        if (fd < 0) {
+            saved = errno;
+            continue;
+        }
+        if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) break;
+        saved = errno;
+        close(fd);
+        fd = -1;
+    }
+    freeaddrinfo(res);
+    if (fd < 0) {
+        snprintf(err, errsize, "cannot connect to %s: %s", spec,
+                 strerror(saved));
+        return -1;
+    }
+    tv.tv_sec = timeout_ms / 1000;
+    tv.tv_usec = (timeout_ms % 1000) * 1000;
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    return fd;
+}
+
+/* Format a socket address as HOST:PORT, bracketing IPv6. */
+static int format(const struct sockaddr *sa, socklen_t len,
+                  char *buf, size_t size)
+{
+    char host[64], port[8];
+    int n;
+
+    if (getnameinfo(sa, len, host, sizeof host, port, sizeof port,
+                    NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+        return -1;
+    if (strchr(host, ':') != NULL)
+        n = snprintf(buf, size, "[%s]:%s", host, port);
+    else
+        n = snprintf(buf, size, "%s:%s", host, port);
+    return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+int net_local_name(int fd, char *buf, size_t size)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+
+    if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0) return -1;
+    return format((struct sockaddr *)&ss, len, buf, size);
+}
+
+int net_peer_name(int fd, char *buf, size_t size)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+
+    if (getpeername(fd, (struct sockaddr *)&ss, &len) < 0) return -1;
+    return format((struct sockaddr *)&ss, len, buf, size);
+}

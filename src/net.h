@@ -1,0 +1,54 @@
+/**
+ * @file net.h
+ * @brief Sockets: parsing "ADDR:PORT", listening, connecting, and the few
+ *        descriptor flags the server sets.
+ *
+ * Addresses are written HOST:PORT or [IPV6]:PORT; HOST may be a name
+ * ("localhost") or a numeric address, and port 0 asks the system for a
+ * free port (net_local_name() tells which one it gave).
+ *
+ * @defgroup net Sockets
+ * @{
+ */
+#ifndef WSPUSH_NET_H
+#define WSPUSH_NET_H
+
+#include <stddef.h>
+
+/** Room for any address net_*_name() writes, "[v6%scope]:65535" included. */
+#define NET_NAME_MAX 80
+
+/**
+ * @brief Open a non-blocking, close-on-exec listening TCP socket.
+ * @param[in] spec "HOST:PORT" or "[HOST]:PORT".
+ * @param[in] backlog listen() backlog.
+ * @param[out] err on failure, one line saying what went wrong (e.g.
+ *             "cannot listen on 127.0.0.1:5678: Address already in use").
+ * @param[in] errsize size of @p err.
+ * @return the socket, or -1.
+ */
+int net_listen(const char *spec, int backlog, char *err, size_t errsize);
+
+/**
+ * @brief Connect a blocking TCP socket (for the command-line client).
+ * @param[in] spec "HOST:PORT" or "[HOST]:PORT".
+ * @param[in] timeout_ms longest wait for each read and write afterwards.
+ * @param[out] err on failure, one line saying what went wrong.
+ * @param[in] errsize size of @p err.
+ * @return the socket, or -1.
+ */
+int net_connect(const char *spec, long timeout_ms, char *err, size_t errsize);
+
+/** @brief Write the socket's own address as "HOST:PORT" into @p buf
+ *  (NET_NAME_MAX bytes). @return 0, or -1. */
+int net_local_name(int fd, char *buf, size_t size);
+
+/** @brief Write the peer's address as "HOST:PORT" into @p buf.
+ *  @return 0, or -1. */
+int net_peer_name(int fd, char *buf, size_t size);
+
+/** @brief Make @p fd non-blocking and close-on-exec. @return 0, or -1. */
+int net_nonblock(int fd);
+
+/** @} */
+#endif
