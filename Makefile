@@ -11,6 +11,7 @@ WERROR   ?= -Werror
 WARN      = -std=c99 -Wall -Wextra -Wpedantic $(WERROR)
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -Isrc
 B         = build
+RUN_FLAGS ?= --verbose
 
 LIB_SRC   = $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJ   = $(LIB_SRC:src/%.c=$(B)/obj/%.o)
@@ -44,7 +45,7 @@ $(B)/obj:
 unit: $(UNIT) $(TOOLS)
 
 run: $(B)/wspush
-	$(B)/wspush
+	$(B)/wspush $(RUN_FLAGS)
 
 test: all unit
 	tests/deps.sh
