@@ -37,7 +37,8 @@
 
 /** What a request line asks for. */
 typedef enum inner_kind {
-    INNER_EMPTY = 0,   /**< blank line: ignored, no reply */
+    INNER_EMPTY = 0,   /**< blank line (empty, or only spaces, tabs, CRs
+                            and LFs): ignored, no reply */
     INNER_PUSH,        /**< seed JSON line: push @c message to @c uid */
     INNER_BROADCAST,   /**< "broadcast MESSAGE" */
     INNER_ONLINE,      /**< "online UID" */
@@ -72,6 +73,11 @@ typedef struct inner_request {
  * - "uid too long": over UIDMAP_UID_MAX bytes once decoded;
  * - "missing message": "broadcast" with nothing after it;
  * - "unknown command": a lowercase word that is no command and no JSON.
+ *
+ * Commands are matched exactly: "stats" alone; "online " and
+ * "broadcast " with a single space, the rest of the line taken as it is
+ * (so "stats x" and "online\tx" are unknown commands). A line starting
+ * with whitespace is never a command. On INNER_ERROR, @c uid is empty.
  *
  * @param[in] line the line, without its LF or CRLF.
  * @param[in] len length of @p line.

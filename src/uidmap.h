@@ -57,30 +57,40 @@ typedef struct uidmap {
 /** @brief Make @p m an empty map. */
 void uidmap_init(uidmap *m);
 
-/** @brief Free everything the map allocated. Links are left dangling. */
+/** @brief Free everything the map allocated, leaving @p m empty and ready
+ *         for use. Links still bound point at freed entries: drop them or
+ *         zero them, do not pass them to uidmap_remove(). */
 void uidmap_free(uidmap *m);
 
 /**
  * @brief Bind a connection to a uid.
+ *
+ * The uid's entry is created if it is new; the link goes to the head of
+ * its list, so the newest connection comes first.
  * @param[in,out] m the map.
- * @param[in] uid the uid bytes (1 to UIDMAP_UID_MAX).
+ * @param[in] uid the uid bytes (1 to UIDMAP_UID_MAX, any values, NUL
+ *                included).
  * @param[in] len length of @p uid.
- * @param[in,out] link the connection's link, not bound yet; its @c owner
- *                must be set.
- * @return 0, or -1 if memory ran out or @p len is out of range (the map is
- *         unchanged then).
+ * @param[in,out] link the connection's link, not bound yet (@c entry NULL,
+ *                as after zeroing or uidmap_remove()); its @c owner must
+ *                be set.
+ * @return 0, or -1 if memory ran out, @p len is out of range or @p link is
+ *         already bound (the map and the link are unchanged then).
  */
 int uidmap_add(uidmap *m, const char *uid, size_t len, uidmap_link *link);
 
 /**
- * @brief Unbind a connection; removes its uid when it was the last one.
+ * @brief Unbind a connection in O(1); removes its uid (a walk of one
+ *        hash chain) when it was the last one. The link is left unbound
+ *        (@c entry, @c prev and @c next NULL) and may be added again.
  *        Does nothing for a link that is not bound.
  */
 void uidmap_remove(uidmap *m, uidmap_link *link);
 
 /**
  * @brief Find a uid.
- * @return its entry (walk entry->head through ->next), or NULL.
+ * @return its entry (walk entry->head through ->next), or NULL. The entry
+ *         is valid until its last link is removed.
  */
 uidmap_entry *uidmap_find(const uidmap *m, const char *uid, size_t len);
 
