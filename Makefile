@@ -19,7 +19,7 @@ HEADERS   = $(wildcard src/*.h)
 UNIT      = $(patsubst tests/unit/%.c,$(B)/%,$(wildcard tests/unit/test_*.c))
 TOOLS     = $(patsubst tests/tools/%.c,$(B)/%,$(wildcard tests/tools/*.c))
 
-.PHONY: all run test unit clean
+.PHONY: all run test unit sanitize clean
 
 all: $(B)/wspush
 
@@ -51,5 +51,14 @@ test: all unit
 	tests/deps.sh
 	bats tests
 
+# The whole suite again against an AddressSanitizer + UBSan build, which
+# aborts on the first error; the bats helper fails any test whose server
+# died or printed a sanitizer report.
+SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+sanitize:
+	$(MAKE) B=build/asan CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" all unit
+	tests/deps.sh
+	WSPUSH_BUILD=build/asan bats tests
+
 clean:
-	rm -rf $(B)
+	rm -rf $(B) build

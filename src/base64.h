@@ -42,7 +42,8 @@ size_t base64_encode(const uint8_t *src, size_t len, char *dst, size_t dstsize);
  * @param[in] dstsize size of @p dst.
  * @param[out] outlen number of bytes written, on success.
  * @return 0 on success; -1 if the text is not canonical Base64 or the
- *         result does not fit in @p dstsize.
+ *         result does not fit in @p dstsize (@p dst may have been
+ *         written to then).
  */
 int base64_decode(const char *src, size_t len, uint8_t *dst, size_t dstsize,
                   size_t *outlen);

@@ -39,7 +39,11 @@
 #define HS_ACCEPT_LEN 28
 
 /** What hs_parse() found in a request. Pointers point into the caller's
- *  buffer and stay valid as long as it does. */
+ *  buffer and stay valid as long as it does. On HS_ERROR, status and reason
+ *  are set; if the whole head was read (length is not 0), length, target,
+ *  protocols, origin and upgrade are set too, so a plain HTTP request
+ *  (upgrade 0) can be told from a broken upgrade. key is set on HS_OK
+ *  only. */
 typedef struct hs_request {
     size_t length;            /**< bytes of the request head, blank line
                                    included; bytes after it are frames */
@@ -64,8 +68,21 @@ typedef struct hs_request {
  * ends at the first empty line. Obsolete line folding, control characters,
  * white space before a header's colon, and duplicate Host,
  * Sec-WebSocket-Key or Sec-WebSocket-Version headers are refused with 400.
+ * Such syntax errors are refused as soon as the line holding them has
+ * arrived, even before the head is complete.
  *
- * @param[in] buf bytes received so far (need not be NUL-terminated).
+ * A complete, well-formed head is then checked in this order, and the
+ * first failure is the answer: method GET; HTTP/1.1 or a later 1.x; an
+ * Upgrade header listing "websocket"; a Connection header listing
+ * "upgrade"; Host; Sec-WebSocket-Key; Sec-WebSocket-Version 13 (426).
+ * Repeated Upgrade or Connection headers count as one list; for
+ * Sec-WebSocket-Protocol and Origin the first occurrence counts.
+ *
+ * Call it again on the same buffer, with @p len grown, after
+ * HS_INCOMPLETE; it keeps no state between calls.
+ *
+ * @param[in] buf bytes received so far (need not be NUL-terminated, must
+ *            not be NULL).
  * @param[in] len number of bytes in @p buf.
  * @param[in] max largest request head accepted, in bytes; a head that has
  *            not ended within @p max bytes is refused with 431.
@@ -78,7 +95,9 @@ int hs_parse(const char *buf, size_t len, size_t max, hs_request *req);
  * @brief Say whether a comma-separated list offers a token.
  *
  * Used for Sec-WebSocket-Protocol: the list "chat, superchat" offers
- * "chat". The comparison is exact (subprotocol names are case-sensitive).
+ * "chat". Elements are trimmed of spaces and tabs, and empty ones offer
+ * nothing. The comparison is exact (subprotocol names are case-sensitive).
+ * @p list may be NULL when @p list_len is 0.
  * @return 1 if @p token is one of the elements of @p list, else 0.
  */
 int hs_list_has(const char *list, size_t list_len, const char *token);
@@ -99,8 +118,10 @@ void hs_accept_key(const char key[HS_KEY_LEN],
  * @param[in] size size of @p dst (256 bytes plus the protocol's length
  *            always suffice).
  * @param[in] accept value from hs_accept_key().
- * @param[in] protocol subprotocol to confirm, or NULL for none.
- * @return bytes written (without a NUL), or 0 if @p dst is too small.
+ * @param[in] protocol subprotocol to confirm, or NULL for none; one of
+ *            the client's (so it holds no CR or LF).
+ * @return bytes written (a NUL follows them, so @p size must be larger),
+ *         or 0 if @p dst is too small.
  */
 size_t hs_format_accept(char *dst, size_t size, const char *accept,
                         const char *protocol);
@@ -114,7 +135,8 @@ size_t hs_format_accept(char *dst, size_t size, const char *accept,
  * @param[in] size size of @p dst (256 bytes plus the reason suffice).
  * @param[in] status HTTP status code, e.g. 400.
  * @param[in] reason one line, without CR or LF.
- * @return bytes written (without a NUL), or 0 if @p dst is too small.
+ * @return bytes written (a NUL follows them, so @p size must be larger),
+ *         or 0 if @p dst is too small.
  */
 size_t hs_format_error(char *dst, size_t size, int status, const char *reason);
 

@@ -41,7 +41,7 @@ build_with() {
     run make -C "$TOP" --no-print-directory all
     [ "$status" -eq 0 ]
     if command -v ldd >/dev/null; then
-        run ldd "$WSPUSH"
+        run ldd "$TOP/build/wspush"   # the plain build, not a sanitizer one
         echo "$output"
         # Only the C library, the dynamic loader and the vDSO.
         while read -r lib _; do

@@ -7,7 +7,9 @@
 # sanitizer error in the meantime.
 
 TOP="$(cd "$BATS_TEST_DIRNAME/.." && pwd)"
-WSPUSH="$TOP/build/wspush"
+# WSPUSH_BUILD picks another build of the same sources (make sanitize).
+BUILD="$TOP/${WSPUSH_BUILD:-build}"
+WSPUSH="$BUILD/wspush"
 PY=/usr/bin/python3
 export PYTHONPATH="$TOP/tests/lib"
 
