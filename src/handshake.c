@@ -430,7 +430,10 @@ size_t hs_format_error(char *dst, size_t size, int status, const char *reason)
                      "\r\n"
                      "%s\n",
                      status, hs_status_text(status), strlen(reason) + 1,
-                     status == 426 ? "Sec-WebSocket-Version: 13\r\n" : "",
+                     /* RFC 7231 §6.5.15: a 426 names the protocol to
+                      * upgrade to; RFC 6455 §4.4: and the version. */
+                     status == 426 ? "Upgrade: websocket\r\n"
+                                     "Sec-WebSocket-Version: 13\r\n" : "",
                      reason);
 
     return fitted(n, size);

@@ -21,6 +21,7 @@ assert len(r.body.strip()) > 5, r.body
 assert p.is_closed(), "TCP left open after %d" % status
 if status == 426:
     assert r.headers["sec-websocket-version"] == "13"
+    assert r.headers["upgrade"].lower() == "websocket"
 print(r.status_line, r.body)
 EOF
 }

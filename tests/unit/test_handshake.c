@@ -402,6 +402,7 @@ static void test_format(void)
     CHECK(n > 0 && n == strlen(buf));
     CHECK(strncmp(buf, "HTTP/1.1 426 Upgrade Required\r\n", 31) == 0);
     CHECK(strstr(buf, "\r\nSec-WebSocket-Version: 13\r\n") != NULL);
+    CHECK(strstr(buf, "\r\nUpgrade: websocket\r\n") != NULL);
     CHECK(strstr(buf, "\r\nConnection: close\r\n") != NULL);
     check_body(buf, n, "Sec-WebSocket-Version 13 required\n");
     CHECK_EQ_INT(hs_format_error(buf, n, 426, reason), 0);
