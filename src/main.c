@@ -265,18 +265,16 @@ int main(int argc, char **argv)
 {
     server_config cfg;
     long timeout_ms = 5000;
-    char **args = calloc((size_t)argc + 1, sizeof *args);
-    int nargs = 0, i, rc;
+    int i;
     const char *v;
 
-    if (args == NULL) return EXIT_FAIL;
     server_config_init(&cfg);
-    for (i = 1; i < argc; i++) {
+    /* Options come first; the first word that is not one starts a client
+     * command, and everything from there on is its arguments. */
+    for (i = 1; i < argc && argv[i][0] == '-'; i++) {
         const char *a = argv[i];
 
-        if (a[0] != '-' || nargs > 0) {
-            args[nargs++] = argv[i];    /* options come before a command */
-        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             fputs(usage_text, stdout);
             return EXIT_OK;
         } else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
@@ -319,10 +317,7 @@ int main(int argc, char **argv)
                 "(FD_SETSIZE - 8)\n", FD_SETSIZE - 8);
         return EXIT_USAGE;
     }
-    if (nargs > 0)
-        rc = command(cfg.inner_addr, timeout_ms, nargs, args);
-    else
-        rc = server_run(&cfg);
-    free(args);
-    return rc;
+    if (i < argc)
+        return command(cfg.inner_addr, timeout_ms, argc - i, argv + i);
+    return server_run(&cfg);
 }
