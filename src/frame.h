@@ -104,7 +104,8 @@ typedef struct ws_event {
     int opcode;          /**< WS_EV_DATA: WS_OP_TEXT or WS_OP_BINARY, the
                               message's type even on continuation frames */
     const uint8_t *data; /**< payload piece (unmasked), or control payload;
-                              for WS_EV_CLOSE, the reason */
+                              for WS_EV_CLOSE, the reason; never NULL
+                              for these events, even when @c len is 0 */
     size_t len;          /**< bytes at @c data */
     int last;            /**< WS_EV_DATA: 1 if this piece ends the message */
     unsigned close_code; /**< WS_EV_CLOSE: the code, or 1005 if none */
@@ -150,17 +151,20 @@ void ws_decoder_init(ws_decoder *d, uint64_t max_message);
  *
  * Once WS_EV_CLOSE has been returned, later bytes are consumed and ignored
  * (§5.5.1: nothing after a close frame is data). Once WS_EV_ERROR has been
- * returned, every later call returns it again.
+ * returned, every later call returns it again and consumes nothing; the
+ * count returned by the call that fails includes the offending byte.
  *
  * @param[in,out] d decoder.
- * @param[in,out] buf received bytes; payload is unmasked in place.
+ * @param[in,out] buf received bytes; payload is unmasked in place. May be
+ *            NULL when @p len is 0.
  * @param[in] len number of bytes in @p buf.
  * @param[out] ev the event.
  * @return the number of bytes of @p buf consumed.
  */
 size_t ws_decode(ws_decoder *d, uint8_t *buf, size_t len, ws_event *ev);
 
-/** @brief The close code (§7.4.1) to fail the connection with for @p err. */
+/** @brief The close code (§7.4.1) to fail the connection with for @p err
+ *  (1000 for WS_ERR_NONE). */
 unsigned ws_error_close_code(ws_error err);
 
 /** @brief A short English description of @p err, usable as a close reason
