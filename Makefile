@@ -19,7 +19,7 @@ HEADERS   = $(wildcard src/*.h)
 UNIT      = $(patsubst tests/unit/%.c,$(B)/%,$(wildcard tests/unit/test_*.c))
 TOOLS     = $(patsubst tests/tools/%.c,$(B)/%,$(wildcard tests/tools/*.c))
 
-.PHONY: all run test unit sanitize clean
+.PHONY: all run test unit sanitize valgrind clean
 
 all: $(B)/wspush
 
@@ -59,6 +59,14 @@ sanitize:
 	$(MAKE) B=build/asan CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" all unit
 	tests/deps.sh
 	WSPUSH_BUILD=build/asan bats tests
+
+# The unit tests and the server tests again under valgrind: any invalid
+# access or leak makes the program exit 99, which fails its test.
+VALGRIND = valgrind -q --leak-check=full --show-leak-kinds=all \
+	--errors-for-leak-kinds=all --error-exitcode=99
+valgrind: all unit
+	tests/deps.sh
+	WSPUSH_WRAP="$(VALGRIND)" bats tests
 
 clean:
 	rm -rf $(B) build

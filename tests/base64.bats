@@ -2,8 +2,8 @@
 # Base64 (src/base64.c): the unit test groups of build/test_base64, and
 # its encoder and decoder compared with coreutils base64(1) on random bytes.
 
-# WSPUSH_BUILD picks another build of the same sources (make sanitize).
-T="$BATS_TEST_DIRNAME/../${WSPUSH_BUILD:-build}/test_base64"
+load lib/helpers
+T="$BUILD/test_base64"
 
 # Random lengths 0..2000, with the short ones that matter most first.
 lengths() {
@@ -14,19 +14,19 @@ lengths() {
 }
 
 @test "base64: RFC 4648 test vectors, both ways" {
-    run "$T" rfc4648; echo "$output"; [ "$status" -eq 0 ]
+    run $WRAP "$T" rfc4648; echo "$output"; [ "$status" -eq 0 ]
 }
 
 @test "base64: the decoder refuses everything but canonical Base64" {
-    run "$T" strict; echo "$output"; [ "$status" -eq 0 ]
+    run $WRAP "$T" strict; echo "$output"; [ "$status" -eq 0 ]
 }
 
 @test "base64: random bytes survive a round trip" {
-    run "$T" roundtrip; echo "$output"; [ "$status" -eq 0 ]
+    run $WRAP "$T" roundtrip; echo "$output"; [ "$status" -eq 0 ]
 }
 
 @test "base64: encodes random bytes as base64 -w0 does" {
-    command -v base64 >/dev/null || skip "base64 is not installed"
+    command -v base64 >/dev/null || { echo "base64 is missing (coreutils)"; false; }
     in="$BATS_TEST_TMPDIR/input"
     for n in $(lengths); do
         head -c "$n" /dev/urandom >"$in"
@@ -40,7 +40,7 @@ lengths() {
 }
 
 @test "base64: decodes what base64 -w0 writes back to the same bytes" {
-    command -v base64 >/dev/null || skip "base64 is not installed"
+    command -v base64 >/dev/null || { echo "base64 is missing (coreutils)"; false; }
     in="$BATS_TEST_TMPDIR/input"
     text="$BATS_TEST_TMPDIR/text"
     out="$BATS_TEST_TMPDIR/output"
@@ -57,7 +57,7 @@ lengths() {
 @test "base64: decode mode refuses text that is not canonical" {
     # base64 -d takes a trailing newline and non-zero pad bits; we must not.
     for text in 'Zm9v\n' 'Zm9\t' 'Zh==' 'Zg='; do
-        run "$T" decode < <(printf '%b' "$text")
+        run $WRAP "$T" decode < <(printf '%b' "$text")
         [ "$status" -eq 1 ] || { echo "accepted '$text'"; return 1; }
     done
 }

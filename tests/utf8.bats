@@ -2,28 +2,29 @@
 # The UTF-8 validator (src/utf8.c): one test per group of
 # tests/unit/test_utf8.c.
 
-T="$BATS_TEST_DIRNAME/../build/test_utf8"
+load lib/helpers
+T="$BUILD/test_utf8"
 
 @test "utf8: valid text, every length and boundary" {
-    run "$T" valid; echo "$output"; [ "$status" -eq 0 ]
+    run $WRAP "$T" valid; echo "$output"; [ "$status" -eq 0 ]
 }
 
 @test "utf8: overlongs, surrogates, out of range, stray and cut short" {
-    run "$T" invalid; echo "$output"; [ "$status" -eq 0 ]
+    run $WRAP "$T" invalid; echo "$output"; [ "$status" -eq 0 ]
 }
 
 @test "utf8: the offset of the first bad byte" {
-    run "$T" offset; echo "$output"; [ "$status" -eq 0 ]
+    run $WRAP "$T" offset; echo "$output"; [ "$status" -eq 0 ]
 }
 
 @test "utf8: the same verdict however the text is split" {
-    run "$T" chunks; echo "$output"; [ "$status" -eq 0 ]
+    run $WRAP "$T" chunks; echo "$output"; [ "$status" -eq 0 ]
 }
 
 @test "utf8: a failure is sticky until reset" {
-    run "$T" sticky; echo "$output"; [ "$status" -eq 0 ]
+    run $WRAP "$T" sticky; echo "$output"; [ "$status" -eq 0 ]
 }
 
 @test "utf8: every short string against a reference decoder" {
-    run "$T" exhaustive; echo "$output"; [ "$status" -eq 0 ]
+    run $WRAP "$T" exhaustive; echo "$output"; [ "$status" -eq 0 ]
 }

@@ -10,17 +10,19 @@ TOP="$(cd "$BATS_TEST_DIRNAME/.." && pwd)"
 # WSPUSH_BUILD picks another build of the same sources (make sanitize).
 BUILD="$TOP/${WSPUSH_BUILD:-build}"
 WSPUSH="$BUILD/wspush"
+# WSPUSH_WRAP runs the server and the unit tests under a tool (make valgrind).
+WRAP="${WSPUSH_WRAP:-}"
 PY=/usr/bin/python3
 export PYTHONPATH="$TOP/tests/lib"
 
 start_server() {
     SERVER_OUT="$BATS_TEST_TMPDIR/server.out"
     SERVER_ERR="$BATS_TEST_TMPDIR/server.err"
-    "$WSPUSH" --ws 127.0.0.1:0 --inner 127.0.0.1:0 "$@" \
+    $WRAP "$WSPUSH" --ws 127.0.0.1:0 --inner 127.0.0.1:0 "$@" \
         >"$SERVER_OUT" 2>"$SERVER_ERR" &
     SERVER_PID=$!
     local i
-    for i in $(seq 1 100); do
+    for i in $(seq 1 200); do
         if grep -q '^listening inner ' "$SERVER_OUT" 2>/dev/null; then
             WS_PORT=$(sed -n 's/^listening ws .*:\([0-9]*\)$/\1/p' "$SERVER_OUT")
             INNER_PORT=$(sed -n 's/^listening inner .*:\([0-9]*\)$/\1/p' "$SERVER_OUT")
