@@ -115,6 +115,8 @@ typedef struct server {
     int64_t started;            /* ev_now_ms() at start */
     int stopping;               /* a signal asked us to stop */
     int64_t stop_deadline;      /* when stopping ends, drained or not */
+    int64_t emfile_logged;      /* when "out of file descriptors" was
+                                   last logged */
     counters n;
 } server;
 
@@ -764,12 +766,18 @@ static void on_accept(ev_loop *loop, int lfd, void *data, int mask)
                 close(s->spare_fd);
                 fd = accept(lfd, NULL, NULL);
                 if (fd >= 0) {
+                    s->n.accepted++;
                     net_nonblock(fd);
                     refuse(s, fd, page);
                 }
                 s->spare_fd = open("/dev/null", O_RDONLY);
-                logline("error", "out of file descriptors: refused a "
-                        "connection (raise ulimit -n?)");
+                /* One line per flood, not one per connection. */
+                if (ev_now_ms() - s->emfile_logged >= 10000) {
+                    s->emfile_logged = ev_now_ms();
+                    logline("error", "out of file descriptors: refusing "
+                            "connections (raise ulimit -n?)");
+                }
+                continue;
             }
             return;                 /* EAGAIN: no more pending */
         }
@@ -985,6 +993,7 @@ int server_run(const server_config *cfg)
     s.ws_fd = s.inner_fd = -1;
     s.next_deadline = NEVER;
     s.started = ev_now_ms();
+    s.emfile_logged = s.started - 10000;
     uidmap_init(&s.uids);
     ev_init(&loop);
     the_server = &s;

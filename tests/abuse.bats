@@ -1,0 +1,635 @@
+#!/usr/bin/env bats
+# Abuse: hostile and heavy input, sized for a 2-core machine. Every loop is
+# bounded in count and time; measured figures are printed as "# ..." lines.
+#
+# Clients are the raw stdlib client (tests/lib/wsraw.py), which can
+# misbehave on purpose, plus helpers in tests/interop/wspeer.py. Each test
+# starts its own server on free ports (tests/lib/helpers.bash), whose
+# teardown fails the test if the server crashed.
+
+load lib/helpers
+
+export PYTHONPATH="$TOP/tests/lib:$TOP/tests/interop"
+
+@test "abuse: at --max-clients 4 a 5th connection gets 503 (page) or 'error server full' (inner); a freed slot is reused" {
+    start_server --max-clients 4
+    py <<'EOF'
+from wsraw import *
+from wspeer import poll, stats, figure
+
+# The inner port shares the cap: the backend connects first and keeps its
+# connection, so it can still ask questions once the server is full.
+b = Inner()
+pages = [Page(bind="p%d" % i) for i in range(3)]
+poll(lambda: all(b.request("online p%d" % i) == "ok 1" for i in range(3)),
+     what="3 pages bound")
+
+# Full (1 backend + 3 pages). A browser's request gets 503, then EOF.
+x = Page(handshake=False)
+r = x.upgrade()
+assert r.status == 503, r.status_line
+assert x.is_closed(), "refused page left open"
+# A second backend gets one line, then EOF.
+y = Inner()
+assert y.reply() == "error server full"
+assert y.is_closed(), "refused backend left open"
+
+st = stats(b)
+assert st["refused"] >= 2 and st["pages"] == 3, st
+figure("stats at capacity: refused=%d pages=%d backends=%d"
+       % (st["refused"], st["pages"], st["backends"]))
+
+# The pages that got in are served as before.
+for i, p in enumerate(pages):
+    assert b.request('{"uid":"p%d","n":1}' % i) == "ok"
+    assert p.recv_text() == '{"uid":"p%d","n":1}' % i
+
+# One page leaves cleanly; once the server has let it go, a new page fits.
+pages[0].send_frame(OP_CLOSE, close_payload(1000))
+pages[0].expect_close(1000)
+pages[0].close()
+poll(lambda: stats(b)["pages"] == 2, what="the closed page to be freed")
+z = Page(bind="p3")
+poll(lambda: b.request("online p3") == "ok 1", what="p3 bound")
+assert b.request('{"uid":"p3","n":2}') == "ok"
+assert z.recv_text() == '{"uid":"p3","n":2}'
+assert b.request('{"uid":"p0","n":2}') == "fail"
+EOF
+}
+
+@test "abuse: a page that never reads is closed 1008 at --max-queue; a fast page with it gets all 1000 pushes in order" {
+    start_server --max-queue 65536
+    SERVER_PID=$SERVER_PID py <<'EOF'
+import os, socket, struct, threading, time
+from wsraw import *
+from wspeer import (poll, stats, figure, rss_kb, sanitizer_build,
+                    small_rcvbuf_page)
+
+pid = int(os.environ["SERVER_PID"])
+N = 1000                                  # messages per uid
+# ~1 KB to the fast page. The slow page's are ~8 KB: Linux grows a
+# loopback socket's send buffer on its own (to ~2.8 MB here, at most
+# tcp_wmem's 4 MB), and only what the kernel refuses piles up in the
+# server's queue; 1000 x 8 KB outgrows any default kernel buffer.
+PAD = {"fast": "x" * 1000, "slow": "y" * 8000}
+def line(uid, seq):
+    return '{"uid":"%s","seq":%d,"pad":"%s"}' % (uid, seq, PAD[uid])
+
+slow = small_rcvbuf_page("slow", 4096)    # never reads (until the end)
+fast = Page(bind="fast")
+wait_online("slow")
+wait_online("fast")
+rss_start = rss_kb(pid)
+
+got = []
+def read_fast():
+    try:
+        for _ in range(N):
+            got.append(fast.recv_text(timeout=10))
+    except Exception as e:            # reported by the assertion below
+        got.append(repr(e))
+reader = threading.Thread(target=read_fast)
+reader.start()
+
+# 2000 pushes alternating fast/slow through one backend connection,
+# pipelined in batches of 100 lines per write; every reply is read.
+b = Inner()
+replies = {"fast": [], "slow": []}
+rss_max = rss_start
+t0 = time.time()
+dropped_at = None
+for start in range(0, 2 * N, 100):
+    batch = [("fast" if k % 2 == 0 else "slow", k // 2)
+             for k in range(start, start + 100)]
+    b.send("".join(line(u, q) + "\n" for u, q in batch))
+    for u, q in batch:
+        r = b.reply()
+        replies[u].append(r)
+        if u == "slow" and r == "fail" and dropped_at is None:
+            dropped_at = time.time()
+    rss_max = max(rss_max, rss_kb(pid))
+push_secs = time.time() - t0
+reader.join(30)
+assert not reader.is_alive(), "fast reader stuck"
+
+# The slow page starts reading: what was queued before the drop, then the
+# close frame, then EOF.
+frames, code, reason, eof = 0, None, None, False
+try:
+    while True:
+        fin, op, payload = slow.recv_frame(timeout=5)
+        if op == OP_CLOSE:
+            code = struct.unpack("!H", payload[:2])[0]
+            reason = payload[2:].decode()
+            break
+        assert op == OP_TEXT and payload.decode() == line("slow", frames), \
+            "slow page frame %d out of order" % frames
+        frames += 1
+    eof = slow.is_closed(5)
+except (Closed, ConnectionResetError):
+    eof = True
+except socket.timeout:
+    pass                # neither a close frame nor EOF: asserted below
+read_secs = time.time() - dropped_at if dropped_at else None
+
+st = stats()
+figure("pushed %d lines in %.2f s; server RSS %d kB at start, max %d kB"
+       % (2 * N, push_secs, rss_start, rss_max))
+oks = replies["slow"].count("ok")
+figure("slow page: %d pushes ok before the drop, %d frames read later, "
+       "close %s %r (%.2f s after the first fail)"
+       % (oks, frames, code, reason, read_secs or -1))
+
+assert replies["fast"] == ["ok"] * N, set(replies["fast"])
+assert got == [line("fast", i) for i in range(N)], \
+    "fast page got %d messages, first wrong: %r" % (
+        len(got), next((g for i, g in enumerate(got)
+                        if g != line("fast", i)), None))
+# "ok" while the page was open, then "fail" for good once it was dropped.
+assert 0 < oks < N and replies["slow"] == ["ok"] * oks + ["fail"] * (N - oks), \
+    replies["slow"]
+assert st["dropped"] == 1, st
+if not sanitizer_build(pid):
+    assert rss_max < 20 * 1024, "server RSS reached %d kB" % rss_max
+assert eof, "the slow page's TCP connection was not closed"
+if read_secs < 1.5:
+    # It started reading well within the server's 2 s linger: every push
+    # answered "ok" arrives, then the close frame says why.
+    assert frames == oks, (frames, oks)
+    assert (code, reason) == (1008, "send queue full: client too slow"), \
+        (code, reason)
+else:                   # a very slow machine: the linger may have passed
+    assert frames <= oks and code in (1008, None), (frames, oks, code)
+EOF
+}
+
+@test "abuse: 20 trickling and 20 stalled handshakes are cut at --handshake-timeout 1 while a real page is served" {
+    start_server --handshake-timeout 1
+    py <<'EOF'
+import select, socket, time
+from wsraw import *
+from wspeer import poll, stats, figure
+
+HEAD = ("GET /chat HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+        "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+        "Sec-WebSocket-Version: 13\r\n\r\n").encode()
+
+t0 = time.time()
+trick = [socket.create_connection(("127.0.0.1", ws_port())) for _ in range(20)]
+stall = [socket.create_connection(("127.0.0.1", ws_port())) for _ in range(20)]
+for s in stall:
+    s.sendall(HEAD[:len(HEAD) // 2])
+socks = trick + stall
+for s in socks:
+    s.setblocking(False)
+closed = {}                 # socket -> seconds after t0 when it was closed
+received = {}               # bytes the server sent on it (must be none)
+
+# A real page, at the same time.
+page = Page(bind="real")
+wait_online("real")
+assert inner('{"uid":"real","n":1}') == "ok"
+assert page.recv_text(2) == '{"uid":"real","n":1}'
+real_secs = time.time() - t0
+
+sent = 0
+next_byte = t0
+deadline = t0 + 4
+while len(closed) < len(socks) and time.time() < deadline:
+    now = time.time()
+    if now >= next_byte:                      # one byte every 200 ms
+        for s in trick:
+            if s not in closed:
+                try:
+                    s.send(HEAD[sent:sent + 1])
+                except OSError:
+                    closed[s] = now - t0
+        sent += 1
+        next_byte += 0.2
+    open_ = [s for s in socks if s not in closed]
+    r, _, _ = select.select(open_, [], [], 0.02)
+    for s in r:
+        try:
+            data = s.recv(4096)
+        except OSError:                       # reset: closed too
+            data = b""
+        if data:
+            received[s] = received.get(s, b"") + data
+        else:
+            closed[s] = time.time() - t0
+latest = max(closed.values()) if closed else None
+figure("real page bound and pushed to in %.0f ms; %d/40 slow handshakes "
+       "closed, last at %.2f s; trickled %d bytes each"
+       % (real_secs * 1000, len(closed), latest or -1, sent))
+assert not received, "server answered a partial handshake: %r" % received
+assert len(closed) == 40, "%d slow handshakes still open after 4 s" % (40 - len(closed))
+assert latest < 2.5, "last slow handshake closed at %.2f s" % latest
+assert real_secs < 1.0, real_secs
+assert stats()["timeouts"] >= 40
+# The real page outlived them all.
+assert inner('{"uid":"real","n":2}') == "ok"
+assert page.recv_text(2) == '{"uid":"real","n":2}'
+EOF
+}
+
+@test "abuse: garbage on the inner port: random bytes, NULs, a 1 MB line; each answered, the connection keeps working" {
+    start_server
+    py <<'EOF'
+import random
+from wsraw import *
+from wspeer import figure
+
+rng = random.Random(6455)
+page = Page(bind="uid1")
+wait_online("uid1")
+b = Inner()
+
+def until_sentinel():
+    """Send the sentinel and return the replies that came before it."""
+    b.send("online uid1\n")
+    out = []
+    while True:
+        r = b.reply()
+        if r == "ok 1":
+            return out
+        out.append(r)
+
+# Random bytes with a fixed seed: one "error ..." per non-blank line.
+data = bytes(rng.getrandbits(8) for _ in range(65536)) + b"\n"
+lines = [l[:-1] if l.endswith(b"\r") else l for l in data.split(b"\n")[:-1]]
+want = sum(1 for l in lines if l)
+b.send(data)
+got = until_sentinel()
+assert len(got) == want and all(r.startswith("error ") for r in got), \
+    (len(got), want, sorted(set(got)))
+figure("64 KB of random bytes: %d lines, %d errors (%s)"
+       % (len(lines), len(got), ", ".join(sorted(set(got)))))
+
+# NUL bytes: alone, inside JSON text, inside a uid.
+b.send(b"\0" * 1000 + b"\n" + b'{"uid":"uid1","x":"a\0b"}\n' + b'{"uid":"u\0id1"}\n')
+got = until_sentinel()
+assert len(got) == 3 and all(r.startswith("error ") for r in got), got
+
+# A 1 MB line with no newline: exactly one error, sent before the line
+# ends (the server does not buffer it); the connection still works.
+junk = b"A" * 65536
+for _ in range(16):
+    b.send(junk)
+assert b.reply() == "error line too long"
+b.send(junk)                              # still the same line
+b.send(b'\n{"uid":"uid1","after":"junk"}\n')
+assert until_sentinel() == ["ok"]
+assert page.recv_text() == '{"uid":"uid1","after":"junk"}'
+
+# Escapes in the uid and control characters in the message still push.
+assert b.request('{"uid":"\\u0075id1","bin":"\\u0000\\u001f\\ud83d\\ude00"}') == "ok"
+assert page.recv_text() == '{"uid":"\\u0075id1","bin":"\\u0000\\u001f\\ud83d\\ude00"}'
+assert page.nothing_for(0.2), "the page got a push nobody sent"
+EOF
+}
+
+@test "abuse: a uid with an escaped NUL reaches only the page whose uid has that NUL" {
+    start_server
+    py <<'EOF'
+from wsraw import *
+
+plain = Page(bind="nul")
+withnul = Page(bind="nul\0")
+wait_online("nul")
+wait_online("nul\0")
+assert inner('{"uid":"nul\\u0000"}') == "ok"
+assert withnul.recv_text() == '{"uid":"nul\\u0000"}'
+assert plain.nothing_for(0.3), "the page bound to 'nul' got the push for 'nul\\0'"
+assert inner('{"uid":"nul"}') == "ok"
+assert plain.recv_text() == '{"uid":"nul"}'
+assert withnul.nothing_for(0.3), "the page bound to 'nul\\0' got the push for 'nul'"
+EOF
+}
+
+@test "abuse: garbage on the WebSocket port: 100 KB before a handshake gets 400/431, junk frames get a close" {
+    start_server
+    py <<'EOF'
+import random, socket, struct
+from wsraw import *
+from wspeer import figure, stats
+
+rng = random.Random(1234)
+
+def refused(junk):
+    """Send junk as a request head; return the HTTP status answered."""
+    p = Page(handshake=False)
+    try:
+        p.send(junk)
+    except OSError:
+        pass                # the server may have answered and closed first
+    raw = p.read_until(b"\r\n\r\n")
+    status = Response(raw).status
+    assert p.is_closed(), "refused connection left open"
+    return status
+
+s1 = refused(bytes(rng.getrandbits(8) for _ in range(100 * 1024)))
+s2 = refused(b"GET / HTTP/1.1\r\n" + b"X-Junk: " + b"a" * (100 * 1024))
+s3 = refused(b"\0" * (100 * 1024))
+figure("100 KB before a handshake: random %d, one long header %d, NULs %d"
+       % (s1, s2, s3))
+assert s1 in (400, 431) and s3 in (400, 431), (s1, s3)
+assert s2 == 431, s2
+
+# Random bytes after a good handshake: a close frame with an error code.
+closes = []
+for size in (13, 4096, 65536):
+    p = Page()
+    try:
+        p.send(bytes(rng.getrandbits(8) for _ in range(size)))
+        code, reason = p.expect_close()
+    except (Closed, ConnectionResetError, BrokenPipeError):
+        code, reason = "EOF", ""
+    closes.append("%s (%s)" % (code, reason))
+    assert code in (1002, 1007, 1009), (size, code, reason)
+figure("random frames after a handshake: " + "; ".join(closes))
+
+# NUL bytes: a frame header of zeros is an unmasked continuation: 1002.
+p = Page()
+p.send(b"\0" * 1000)
+p.expect_close(1002)
+# Binary junk inside a well-formed text frame: 1007, the uid is not bound.
+p = Page()
+p.send_frame(OP_TEXT, b"\xc3\x28\xff\xfe\x00")
+p.expect_close(1007)
+assert stats()["uids"] == 0
+
+# A frame header cut short is not an error yet: the server waits.
+p = Page()
+p.send(b"\x81\xfe\x01")        # FIN text, masked, 16-bit length, 1 of 2 bytes
+assert p.nothing_for(0.3), "the server did not wait for the rest"
+p.send(b"\x00" + b"\x00" * 4 + b"u" * 256)   # length 256, zero mask key
+wait_online("u" * 256)
+
+# A binary message as the uid: 1003.
+p = Page()
+p.send_frame(OP_BINARY, b"\x00\x01\x02")
+p.expect_close(1003)
+
+# After all of it a normal page binds and receives.
+ok = Page(bind="after")
+wait_online("after")
+assert inner('{"uid":"after"}') == "ok"
+assert ok.recv_text() == '{"uid":"after"}'
+EOF
+}
+
+@test "abuse: resets mid-frame, mid-handshake, mid-uid and mid-line are cleaned up; the server keeps serving" {
+    start_server
+    py <<'EOF'
+from wsraw import *
+from wspeer import poll, stats, reset
+
+# Mid-handshake.
+p = Page(handshake=False)
+p.send(p.request()[:40])
+reset(p)
+# Mid-frame, after binding: half of a 200-byte text frame.
+p = Page(bind="r1")
+wait_online("r1")
+p.send(frame(OP_TEXT, "y" * 200)[:100])
+reset(p)
+# Mid-uid: the first fragment of a fragmented uid.
+p = Page()
+p.send_frame(OP_TEXT, "half", fin=False)
+reset(p)
+# With unread pushes waiting for it.
+p = Page(bind="r2")
+wait_online("r2")
+for i in range(50):
+    assert inner('{"uid":"r2","i":%d,"pad":"%s"}' % (i, "z" * 1000)) == "ok"
+reset(p)
+# A backend mid-line.
+b = Inner()
+b.send('{"uid":"r2","never":')
+reset(b)
+
+# Every one of them is gone, and nothing else.
+poll(lambda: stats()["pages"] == 0, what="reset pages to be freed")
+assert inner('{"uid":"r1"}') == "fail"
+assert inner('{"uid":"r2"}') == "fail"
+ok = Page(bind="after")
+wait_online("after")
+assert inner('{"uid":"after"}') == "ok"
+assert ok.recv_text() == '{"uid":"after"}'
+st = stats()
+assert st["pages"] == 1 and st["backends"] == 1, st
+EOF
+}
+
+@test "abuse: 200 pages on 20 uids get exactly their uid's push; after half close, 100 do and online counts follow" {
+    start_server
+    py <<'EOF'
+import time
+from wsraw import *
+from wspeer import poll, figure
+
+t0 = time.time()
+UIDS = ["tab%02d" % u for u in range(20)]
+pages = [(UIDS[i % 20], Page(bind=UIDS[i % 20])) for i in range(200)]
+connect_secs = time.time() - t0
+b = Inner()
+poll(lambda: all(b.request("online " + u) == "ok 10" for u in UIDS),
+     what="10 pages on each uid")
+
+def round_(n, live):
+    msgs = {u: '{"uid":"%s","round":%d}' % (u, n) for u in UIDS}
+    b.send("".join(m + "\n" for m in msgs.values()))
+    assert [b.reply() for _ in UIDS] == ["ok"] * 20
+    # A broadcast after the pushes: each page's next message must be it,
+    # so no page got a second push or someone else's.
+    assert b.request("broadcast end of round %d" % n) == "ok %d" % len(live)
+    for u, p in live:
+        assert p.recv_text() == msgs[u], u
+        assert p.recv_text() == "end of round %d" % n, u
+
+round_(1, pages)
+
+# Half of each uid's pages leave: some cleanly, some by dropping TCP.
+stay, leave = [], []
+for i, (u, p) in enumerate(pages):
+    (leave if (i // 20) % 2 == 0 else stay).append((u, p))
+for j, (u, p) in enumerate(leave):
+    if j % 2 == 0:
+        p.send_frame(OP_CLOSE, close_payload(1001))
+        p.expect_close(1001)
+    p.close()
+poll(lambda: all(b.request("online " + u) == "ok 5" for u in UIDS),
+     what="5 pages on each uid")
+round_(2, stay)
+figure("200 pages connected and bound in %.2f s; both rounds in %.2f s"
+       % (connect_secs, time.time() - t0))
+EOF
+}
+
+@test "abuse: at --max-message 1000 a 1001-byte message gets close 1009; 1000 bytes is accepted" {
+    start_server --max-message 1000
+    py <<'EOF'
+from wsraw import *
+
+ok = Page(bind="cap")
+wait_online("cap")
+ok.send_text("a" * 1000)                  # at the cap: ignored
+ok.send_text("b" * 600, fin=False)        # fragmented, 1000 in all
+ok.send_frame(OP_CONT, "c" * 400)
+assert inner('{"uid":"cap","n":1}') == "ok"
+assert ok.recv_text() == '{"uid":"cap","n":1}'
+
+for how in ("whole", "fragments", "binary"):
+    p = Page(bind="over")
+    wait_online("over")
+    if how == "whole":
+        p.send_text("a" * 1001)
+    elif how == "fragments":
+        p.send_text("a" * 500, fin=False)
+        p.send_frame(OP_CONT, "a" * 501)
+    else:
+        p.send_frame(OP_BINARY, b"\xff" * 1001)
+    p.expect_close(1009)
+    assert inner("online over") == "fail", how
+
+assert inner('{"uid":"cap","n":2}') == "ok"
+assert ok.recv_text() == '{"uid":"cap","n":2}'
+EOF
+}
+
+@test "abuse: a backend that floods requests without reading replies keeps the server small and others served" {
+    start_server
+    SERVER_PID=$SERVER_PID py <<'EOF'
+import os, select, time
+from wsraw import *
+from wspeer import figure, rss_kb, sanitizer_build
+
+pid = int(os.environ["SERVER_PID"])
+page = Page(bind="u")
+wait_online("u")
+LINE = b"online nobody\n"
+flood = Inner()
+flood.sock.setblocking(False)
+chunk = LINE * 4096
+sent, t0 = 0, time.time()
+rss_start = rss_max = rss_kb(pid)
+while time.time() - t0 < 1.0:             # write for 1 s, never read
+    _, w, _ = select.select([], [flood.sock], [], 0.05)
+    if w:
+        try:
+            sent += flood.sock.send(chunk)
+        except BlockingIOError:
+            pass
+    rss_max = max(rss_max, rss_kb(pid))
+# Everyone else is still served while the flood is stuck in buffers.
+assert inner('{"uid":"u","during":"flood"}') == "ok"
+assert page.recv_text() == '{"uid":"u","during":"flood"}'
+# Finish the line the flood cut, then read every reply, in order.
+lines = -(-sent // len(LINE))
+rest = LINE[sent % len(LINE):] if sent % len(LINE) else b""
+got, buf, deadline = 0, b"", time.time() + 20
+while got < lines and time.time() < deadline:
+    r, w, _ = select.select([flood.sock], [flood.sock] if rest else [], [], 0.1)
+    if w:
+        rest = rest[flood.sock.send(rest):]
+    if r:
+        data = flood.sock.recv(1 << 20)
+        assert data, "the server closed the flooding backend"
+        buf += data
+        n = buf.count(b"\n")
+        assert buf[:n * 5] == b"fail\n" * n, buf[:100]
+        got += n
+        buf = buf[n * 5:]
+    rss_max = max(rss_max, rss_kb(pid))
+figure("flooded %.1f MB (%d lines) in 1 s; %d replies; server RSS %d kB "
+       "at start, max %d kB" % (sent / 1e6, lines, got, rss_start, rss_max))
+assert got == lines, (got, lines)
+# The server holds at most --max-queue (1 MiB) of replies and one read of
+# requests; the rest waits in the kernel.
+if not sanitizer_build(pid):
+    assert rss_max < 20 * 1024, (rss_start, rss_max)
+EOF
+}
+
+@test "abuse: 300 mutated frame streams (seeded) get only well-formed answers, then EOF" {
+    start_server
+    py <<'EOF'
+import wsfuzz, wsraw
+from wspeer import figure, stats
+
+codes = wsfuzz.frames(seed=6455, cases=300)
+figure("close codes seen (None: EOF only): %s"
+       % ", ".join("%s x%d" % kv for kv in sorted(codes.items(), key=str)))
+assert sum(codes.values()) == 300
+assert stats()["pages"] == 0
+ok = wsraw.Page(bind="after")
+wsraw.wait_online("after")
+assert wsraw.inner('{"uid":"after"}') == "ok"
+assert ok.recv_text() == '{"uid":"after"}'
+EOF
+}
+
+@test "abuse: 2000 mutated JSON lines (seeded) are answered as Python's json judges them; pushes arrive exact" {
+    start_server
+    py <<'EOF'
+import wsfuzz
+from wspeer import figure
+
+kinds = wsfuzz.lines(seed=8259, cases=2000)
+figure("replies: %s" % ", ".join("%s x%d" % kv for kv in sorted(kinds.items())))
+assert kinds.get("ok", 0) > 100 and kinds.get("fail", 0) > 100 \
+    and kinds.get("error", 0) > 100, kinds
+EOF
+}
+
+@test "abuse: out of file descriptors (ulimit -n 64), extra pages get 503 without the server spinning; it recovers" {
+    ulimit -Sn 64                       # the server's limit; Python raises its own
+    start_server
+    SERVER_PID=$SERVER_PID py <<'EOF'
+import os, resource, time
+from wsraw import *
+from wspeer import poll, stats, figure
+
+soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 4096), hard))
+pid = int(os.environ["SERVER_PID"])
+
+def cpu_secs():
+    f = open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()
+    return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
+
+b = Inner()                             # before the fds run out
+pages, refused = [], 0
+for i in range(150):
+    p = Page(handshake=False)
+    r = p.upgrade()
+    if r.status == 101:
+        p.send_text("fd%d" % (i % 10))
+        pages.append(p)
+    else:
+        assert r.status == 503, r.status_line
+        assert p.is_closed()
+        refused += 1
+        p.close()
+figure("ulimit -n 64: %d pages in, %d refused with 503" % (len(pages), refused))
+assert 20 < len(pages) < 64 and refused == 150 - len(pages)
+
+# Idle at the limit: the server must not spin on the pending-accept state.
+cpu0 = cpu_secs()
+time.sleep(0.5)
+assert cpu_secs() - cpu0 < 0.1, "server busy while idle at the fd limit"
+
+assert b.request("broadcast still here") == "ok %d" % len(pages)
+for p in pages:
+    assert p.recv_text() == "still here"
+for p in pages:
+    p.close()
+poll(lambda: stats(b)["pages"] == 0, what="pages to be freed")
+ok = Page(bind="after")
+poll(lambda: b.request("online after") == "ok 1", what="a new page bound")
+assert b.request('{"uid":"after"}') == "ok"
+assert ok.recv_text() == '{"uid":"after"}'
+EOF
+    # Operators are told once per flood, not once per refused connection.
+    [ "$(grep -c 'out of file descriptors' "$SERVER_ERR")" -eq 1 ]
+}
