@@ -49,7 +49,7 @@ run: $(B)/wspush
 
 test: all unit
 	tests/deps.sh
-	bats tests
+	tests/run.sh
 
 # The whole suite again against an AddressSanitizer + UBSan build, which
 # aborts on the first error; the bats helper fails any test whose server
@@ -58,15 +58,16 @@ SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-poi
 sanitize:
 	$(MAKE) B=build/asan CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" all unit
 	tests/deps.sh
-	WSPUSH_BUILD=build/asan bats tests
+	WSPUSH_BUILD=build/asan tests/run.sh
 
 # The unit tests and the server tests again under valgrind: any invalid
 # access or leak makes the program exit 99, which fails its test.
 VALGRIND = valgrind -q --leak-check=full --show-leak-kinds=all \
 	--errors-for-leak-kinds=all --error-exitcode=99
 valgrind: all unit
+	@command -v valgrind >/dev/null || { echo "make valgrind needs valgrind (apt-get install valgrind)"; exit 1; }
 	tests/deps.sh
-	WSPUSH_WRAP="$(VALGRIND)" bats tests
+	WSPUSH_WRAP="$(VALGRIND)" tests/run.sh
 
 clean:
 	rm -rf $(B) build

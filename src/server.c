@@ -48,7 +48,9 @@
  * Data
  * --------------------------------------------------------------------- */
 
-enum conn_kind { PAGE, INNER };
+/* REFUSED: a connection turned away at capacity, alive only until our
+ * answer is out; it counts as neither a page nor a backend. */
+enum conn_kind { PAGE, INNER, REFUSED };
 
 enum conn_state {
     HANDSHAKE,  /* page: reading the HTTP request head */
@@ -69,7 +71,7 @@ typedef struct bytes {
 
 typedef struct conn {
     int fd;                     /* socket, -1 once killed */
-    enum conn_kind kind;        /* PAGE or INNER */
+    enum conn_kind kind;        /* PAGE, INNER or REFUSED */
     enum conn_state state;      /* see the diagram above */
     int64_t deadline;           /* when the current state times out */
     int ping_sent;              /* page: pinged, waiting for any byte */
@@ -78,6 +80,7 @@ typedef struct conn {
     int flushing;               /* on the flush list */
     int dead;                   /* killed, waiting to be freed */
     int eof;                    /* inner: the backend closed its side */
+    int holds_spare;            /* a refusal using the spare fd's slot */
     ws_decoder dec;             /* page: frame decoder */
     bytes in;                   /* handshake head, uid or partial line */
     bytes out;                  /* queued output */
@@ -132,6 +135,9 @@ static void conn_flush(conn *c);
 static void conn_kill(server *s, conn *c);
 static void on_readable(ev_loop *loop, int fd, void *data, int mask);
 static void on_writable(ev_loop *loop, int fd, void *data, int mask);
+static void on_accept(ev_loop *loop, int fd, void *data, int mask);
+static void reply(server *s, conn *c, const char *fmt, ...);
+static void accepting(server *s, int on);
 static server *the_server;
 
 /* ------------------------------------------------------------------------
@@ -216,10 +222,10 @@ static void set_deadline(server *s, conn *c, int64_t t)
     if (t < s->next_deadline) s->next_deadline = t;
 }
 
-/* Put c on the flush list, once. */
+/* Put c on the flush list, once; a killed connection is past flushing. */
 static void want_flush(server *s, conn *c)
 {
-    if (!c->flushing) {
+    if (!c->flushing && !c->dead) {
         c->flushing = 1;
         c->flush_next = s->flush;
         s->flush = c;
@@ -272,7 +278,12 @@ static void conn_kill(server *s, conn *c)
     if (c->link.entry) uidmap_remove(&s->uids, &c->link);
     if (c->prev) c->prev->next = c->next; else s->conns = c->next;
     if (c->next) c->next->prev = c->prev;
-    if (c->kind == PAGE) s->npages--; else s->ninner--;
+    if (c->kind == PAGE) s->npages--;
+    if (c->kind == INNER) s->ninner--;
+    if (c->holds_spare) {
+        s->spare_fd = open("/dev/null", O_RDONLY);
+        accepting(s, 1);
+    }
     bytes_free(&c->in);
     bytes_free(&c->out);
     /* Off the flush list lazily: conn_flush skips the dead. Once it has
@@ -342,10 +353,13 @@ static conn *conn_new(server *s, int fd, enum conn_kind kind)
         s->npages++;
         c->state = HANDSHAKE;
         set_deadline(s, c, ev_now_ms() + s->cfg->handshake_timeout_ms);
-    } else {
+    } else if (kind == INNER) {
         s->ninner++;
         c->state = SERVING;
         c->deadline = NEVER;        /* backends may stay connected idle */
+    } else {
+        c->state = CLOSING;         /* refuse() queues the answer */
+        c->deadline = NEVER;
     }
     return c;
 }
@@ -725,24 +739,84 @@ static void on_readable(ev_loop *loop, int fd, void *data, int mask)
     }
 }
 
-/* Refuse a connection we cannot serve: one best-effort write of the
- * reason, then close. The socket is fresh, so the write cannot block. */
-static void refuse(server *s, int fd, int page)
+/* Stop or resume watching the listening sockets. */
+static void accepting(server *s, int on)
 {
+    if (on && !s->stopping) {
+        ev_add(s->loop, s->ws_fd, EV_READABLE, on_accept, NULL);
+        ev_add(s->loop, s->inner_fd, EV_READABLE, on_accept, NULL);
+    } else {
+        ev_del(s->loop, s->ws_fd, EV_READABLE);
+        ev_del(s->loop, s->inner_fd, EV_READABLE);
+    }
+}
+
+/* Refuse a connection we cannot serve: 503 for a page, "error server
+ * full" for a backend. The refusal closes like any other connection, our
+ * answer first, then a linger for the client's FIN: closing at once could
+ * turn a request that arrives a moment later into a reset that destroys
+ * the answer before it is read. Only an fd select() cannot watch gets a
+ * best-effort write and an immediate close. Returns the connection, or
+ * NULL if the fd was closed already. */
+static conn *refuse(server *s, int fd, int page)
+{
+    static const char full[] = "server full, try later";
     char buf[256];
     size_t n;
+    conn *c;
 
     s->n.refused++;
+    if (fd < FD_SETSIZE && (c = conn_new(s, fd, REFUSED))) {
+        if (page) {
+            http_refuse(s, c, 503, full);
+        } else {
+            logline("info", "%s: refused: %s", c->peer, full);
+            reply(s, c, "error server full");
+            conn_closing(s, c);
+        }
+        return c;
+    }
     if (page)
-        n = hs_format_error(buf, sizeof buf, 503, "server full, try later");
+        n = hs_format_error(buf, sizeof buf, 503, full);
     else
         n = (size_t)snprintf(buf, sizeof buf, "error server full\n");
-    /* Drop what the client already sent, so close() sends a FIN and not a
-     * reset that could destroy our answer before it is read. */
-    while (read(fd, rbuf, sizeof rbuf) > 0) {}
+    while (read(fd, rbuf, sizeof rbuf) > 0) {}  /* what came already */
     if (n > 0 && write(fd, buf, n) < 0) { /* nothing more we can do */ }
     shutdown(fd, SHUT_WR);
     close(fd);
+    return NULL;
+}
+
+/* Out of file descriptors (EMFILE): free the spare, accept the connection
+ * that is waiting and refuse it. Without this the connection would stay
+ * pending, the listening socket readable, and select() would spin. The
+ * refusal holds the spare's slot until it is done, and we accept nothing
+ * meanwhile; conn_kill() takes the spare back and resumes. */
+static void out_of_fds(server *s, int lfd, int page)
+{
+    conn *c = NULL;
+    int fd;
+
+    close(s->spare_fd);
+    s->spare_fd = -1;
+    fd = accept(lfd, NULL, NULL);
+    if (fd >= 0) {
+        s->n.accepted++;
+        net_nonblock(fd);
+        c = refuse(s, fd, page);
+    }
+    if (c != NULL) {
+        c->holds_spare = 1;
+        accepting(s, 0);
+    } else {
+        s->spare_fd = open("/dev/null", O_RDONLY);
+    }
+    /* One line per flood, not one per connection. */
+    if (ev_now_ms() - s->emfile_logged >= 10000) {
+        s->emfile_logged = ev_now_ms();
+        logline("error", "out of file descriptors: refusing connections "
+                "(raise ulimit -n?)");
+    }
 }
 
 /* Accept every pending connection on a listening socket. */
@@ -758,27 +832,8 @@ static void on_accept(ev_loop *loop, int lfd, void *data, int mask)
 
         if (fd < 0) {
             if (errno == EINTR || errno == ECONNABORTED) continue;
-            if ((errno == EMFILE || errno == ENFILE) && s->spare_fd >= 0) {
-                /* Out of fds: free the spare, take the connection to
-                 * refuse it properly, and hold the spare again. Without
-                 * this the pending connection stays readable and select()
-                 * spins. */
-                close(s->spare_fd);
-                fd = accept(lfd, NULL, NULL);
-                if (fd >= 0) {
-                    s->n.accepted++;
-                    net_nonblock(fd);
-                    refuse(s, fd, page);
-                }
-                s->spare_fd = open("/dev/null", O_RDONLY);
-                /* One line per flood, not one per connection. */
-                if (ev_now_ms() - s->emfile_logged >= 10000) {
-                    s->emfile_logged = ev_now_ms();
-                    logline("error", "out of file descriptors: refusing "
-                            "connections (raise ulimit -n?)");
-                }
-                continue;
-            }
+            if ((errno == EMFILE || errno == ENFILE) && s->spare_fd >= 0)
+                out_of_fds(s, lfd, page);
             return;                 /* EAGAIN: no more pending */
         }
         s->n.accepted++;
@@ -793,7 +848,7 @@ static void on_accept(ev_loop *loop, int lfd, void *data, int mask)
         }
         c = conn_new(s, fd, page ? PAGE : INNER);
         if (c == NULL) {
-            refuse(s, fd, page);
+            close(fd);
             continue;
         }
         logline("info", "%s: connected to the %s port", c->peer,
@@ -879,8 +934,7 @@ static void on_sigpipe_readable(ev_loop *loop, int fd, void *data, int mask)
     s->stopping = 1;
     s->stop_deadline = ev_now_ms() + s->cfg->linger_ms;
     logline("info", "signal received: closing every connection");
-    ev_del(s->loop, s->ws_fd, EV_READABLE);
-    ev_del(s->loop, s->inner_fd, EV_READABLE);
+    accepting(s, 0);
     for (c = s->conns; c != NULL; c = next) {
         next = c->next;
         if (c->state == OPEN || c->state == BOUND)
@@ -965,11 +1019,11 @@ static int open_ports(server *s)
     if (s->ws_fd < 0) goto fail;
     s->inner_fd = net_listen(s->cfg->inner_addr, 511, err, sizeof err);
     if (s->inner_fd < 0) goto fail;
-    if (ev_add(s->loop, s->ws_fd, EV_READABLE, on_accept, NULL) < 0 ||
-        ev_add(s->loop, s->inner_fd, EV_READABLE, on_accept, NULL) < 0) {
+    if (s->ws_fd >= FD_SETSIZE || s->inner_fd >= FD_SETSIZE) {
         snprintf(err, sizeof err, "listening socket past FD_SETSIZE");
         goto fail;
     }
+    accepting(s, 1);
     net_local_name(s->ws_fd, name, sizeof name);
     printf("listening ws %s\n", name);
     net_local_name(s->inner_fd, name, sizeof name);

@@ -583,6 +583,11 @@ EOF
 }
 
 @test "abuse: out of file descriptors (ulimit -n 64), extra pages get 503 without the server spinning; it recovers" {
+    # Under valgrind, accept() past the program's fd limit succeeds in the
+    # kernel and valgrind itself closes the socket (a reset) before handing
+    # the program EMFILE: the path under test cannot be reached there. The
+    # plain and sanitizer runs of this test cover it.
+    [[ "$WRAP" != *valgrind* ]] || skip "valgrind emulates EMFILE by resetting the connection"
     ulimit -Sn 64                       # the server's limit; Python raises its own
     start_server
     SERVER_PID=$SERVER_PID py <<'EOF'
