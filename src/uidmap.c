@@ -35,15 +35,6 @@ static uint32_t fnv1a(const char *p, size_t len)
     return h;
 }
 
-/* The uid bytes of entry e, as a pointer into the whole allocation.
- * The entry is allocated longer than its declared char uid[1]; indexing
- * e->uid past [0] would step outside that one-element array, while a
- * pointer derived from the allocation itself may go anywhere inside it. */
-static char *uid_of(uidmap_entry *e)
-{
-    return (char *)e + offsetof(uidmap_entry, uid);
-}
-
 /* The head of the bucket chain that holds (or would hold) hash h. */
 static uidmap_entry **bucket(const uidmap *m, uint32_t h)
 {
@@ -58,7 +49,7 @@ static uidmap_entry *lookup(const uidmap *m, const char *uid, size_t len,
     uidmap_entry *e;
 
     for (e = *bucket(m, h); e; e = e->chain)
-        if (e->hash == h && e->len == len && memcmp(uid_of(e), uid, len) == 0)
+        if (e->hash == h && e->len == len && memcmp(e->uid, uid, len) == 0)
             return e;
     return NULL;
 }
@@ -106,19 +97,15 @@ static int reserve(uidmap *m)
  * overflow. */
 static uidmap_entry *entry_new(const char *uid, size_t len, uint32_t h)
 {
-    size_t size = offsetof(uidmap_entry, uid) + len + 1;
-    uidmap_entry *e;
-
-    if (size < sizeof *e) size = sizeof *e;   /* uid[1] and its padding */
-    e = malloc(size);
+    uidmap_entry *e = malloc(sizeof *e + len + 1);
     if (!e) return NULL;
     e->chain = NULL;
     e->hash = h;
     e->head = NULL;
     e->count = 0;
     e->len = len;
-    memcpy(uid_of(e), uid, len);
-    uid_of(e)[len] = '\0';
+    memcpy(e->uid, uid, len);
+    e->uid[len] = '\0';
     return e;
 }
 

@@ -42,8 +42,8 @@ typedef struct uidmap_entry {
     uidmap_link *head;               /**< first connection, never NULL */
     size_t count;                    /**< connections in the list */
     size_t len;                      /**< length of @c uid */
-    char uid[1];                     /**< the uid, NUL-terminated (allocated
-                                          to its length) */
+    char uid[];                      /**< the uid, NUL-terminated (a C99
+                                          flexible array member) */
 } uidmap_entry;
 
 /** The map. Zero-initialised is a valid, empty map. */
