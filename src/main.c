@@ -142,8 +142,25 @@ static char *push_line(const char *uid, const char *json)
     while (*json == ' ' || *json == '\t' || *json == '\n' || *json == '\r')
         json++;
     if (*json != '}') *p++ = ',';
-    strcpy(p, json);
+    /* Pretty-printed JSON spans lines; outside strings a line break is
+     * white space, and inside one it is invalid JSON anyway. */
+    for (; *json; json++) *p++ = *json == '\n' || *json == '\r' ? ' ' : *json;
+    *p = '\0';
     return line;
+}
+
+/* Write all n bytes, retrying after interruptions. Returns 0, or -1. */
+static int write_all(int fd, const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return -1;
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
 }
 
 /* Send each line to the inner port and print each reply line. Returns the
@@ -160,22 +177,11 @@ static int client(const char *addr, long timeout_ms, char **lines, int n)
         return EXIT_FAIL;
     }
     for (i = 0; i < n; i++) {
-        size_t len = strlen(lines[i]), off = 0;
-
-        while (off <= len) {
-            /* The line, then its newline. */
-            const char *p = off < len ? lines[i] + off : "\n";
-            size_t k = off < len ? len - off : 1;
-            ssize_t w = write(fd, p, k);
-
-            if (w < 0 && errno == EINTR) continue;
-            if (w < 0) {
-                fprintf(stderr, "wspush: write: %s\n", strerror(errno));
-                close(fd);
-                return EXIT_FAIL;
-            }
-            off += (size_t)w;
-            if (p[0] == '\n' && k == 1) break;
+        if (write_all(fd, lines[i], strlen(lines[i])) < 0 ||
+            write_all(fd, "\n", 1) < 0) {
+            fprintf(stderr, "wspush: write: %s\n", strerror(errno));
+            close(fd);
+            return EXIT_FAIL;
         }
     }
     /* One reply line per request, in order. Blank lines get no reply. */
@@ -190,7 +196,9 @@ static int client(const char *addr, long timeout_ms, char **lines, int n)
             if (r < 0 && errno == EINTR) continue;
             if (r <= 0) {
                 fprintf(stderr, "wspush: no reply from %s: %s\n", addr,
-                        r == 0 ? "connection closed" : strerror(errno));
+                        r == 0 ? "connection closed" :
+                        errno == EAGAIN || errno == EWOULDBLOCK ? "timed out" :
+                        strerror(errno));
                 close(fd);
                 return EXIT_FAIL;
             }
@@ -222,13 +230,21 @@ static int command(const char *addr, long timeout_ms, int argc, char **argv)
         return rc;
     }
     if (strcmp(cmd, "send") == 0) {
+        int i;
+
         if (argc < 2) die_usage("usage: %s LINE...", "send");
+        for (i = 1; i < argc; i++)
+            if (strpbrk(argv[i], "\r\n"))
+                die_usage("send: a LINE may not contain a line break: %s",
+                          argv[i]);
         return client(addr, timeout_ms, argv + 1, argc - 1);
     }
     if (strcmp(cmd, "broadcast") == 0 || strcmp(cmd, "online") == 0) {
         size_t len;
 
         if (argc != 2) die_usage("usage: %s ARGUMENT", cmd);
+        if (strpbrk(argv[1], "\r\n"))
+            die_usage("%s: the argument may not contain a line break", cmd);
         len = strlen(cmd) + strlen(argv[1]) + 2;
         line = malloc(len);
         if (line == NULL) return EXIT_FAIL;

@@ -125,6 +125,24 @@ EOF
     [[ "$output" == "ok pages=0 "*" failures=2 errors=2 "* ]]
 }
 
+@test "client: pretty-printed JSON is pushed as one line; line breaks elsewhere are refused" {
+    start_server
+    py <<'EOF' &
+from wsraw import *
+p = Page(bind="pretty")
+assert p.recv_text(timeout=10) == '{"uid":"pretty","a": 1,  "b": [2]}'
+EOF
+    local pypid=$!
+    "$PY" -c 'from wsraw import *; wait_online("pretty")'
+    run "$WSPUSH" --inner "127.0.0.1:$INNER_PORT" push pretty $'{\n "a": 1,\n "b": [2]}'
+    [ "$status" -eq 0 ] && [ "$output" = ok ]
+    wait "$pypid"
+    run "$WSPUSH" --inner "127.0.0.1:$INNER_PORT" send $'{"uid":"a"}\n{"uid":"b"}'
+    [ "$status" -eq 2 ] && [[ "$output" == *"line break"* ]]
+    run "$WSPUSH" --inner "127.0.0.1:$INNER_PORT" broadcast $'two\nlines'
+    [ "$status" -eq 2 ] && [[ "$output" == *"line break"* ]]
+}
+
 @test "client: no server is one clear line and exit status 1" {
     start_server
     local port=$INNER_PORT
