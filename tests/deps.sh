@@ -6,6 +6,7 @@
 #   python3-websockets  Debian's python3 with the websockets library
 #   php-cli             runs the seed's PHP backend snippet unchanged
 #   clang               the warning-free build check
+#   curl                a plain HTTP client against the WebSocket port
 # As root with apt-get, missing ones are installed; otherwise this says
 # exactly what is missing and fails, so no test is skipped silently.
 set -eu
@@ -14,6 +15,7 @@ missing=""
 /usr/bin/python3 -c 'import websockets' 2>/dev/null || missing="$missing python3-websockets"
 command -v php >/dev/null 2>&1 || missing="$missing php-cli"
 command -v clang >/dev/null 2>&1 || missing="$missing clang"
+command -v curl >/dev/null 2>&1 || missing="$missing curl"
 [ -z "$missing" ] && exit 0
 
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
