@@ -75,7 +75,8 @@ int ev_poll(ev_loop *loop, long timeout_ms)
         int rd = FD_ISSET(fd, &r), wr = FD_ISSET(fd, &w);
         ev_file *f = &loop->files[fd];
 
-        if (rd || wr) n--;
+        /* select() counted each ready bit: stop once all are seen. */
+        n -= (rd != 0) + (wr != 0);
         /* A handler called earlier in this pass may have closed this fd,
          * or even reused it: check the interest is still there. */
         if (rd && (f->mask & EV_READABLE)) {

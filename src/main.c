@@ -9,7 +9,9 @@
  * Options are parsed by hand: POSIX getopt() has no long options, and
  * getopt_long() is an extension. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,7 +76,8 @@ static size_t parse_size(const char *opt, const char *s)
     return (size_t)v;
 }
 
-/* Parse seconds (fractions allowed) into milliseconds. */
+/* Parse seconds (fractions allowed, 1 ms to one day; 0 where zero_ok)
+ * into milliseconds. A day in ms fits a 32-bit long. */
 static long parse_secs(const char *opt, const char *s, int zero_ok)
 {
     char *end;
@@ -82,9 +85,10 @@ static long parse_secs(const char *opt, const char *s, int zero_ok)
 
     errno = 0;
     v = strtod(s, &end);
-    if (errno || end == s || *end || !(v >= 0) || v > 86400 * 365 ||
-        (v == 0 && !zero_ok))
-        die_usage("bad value for %s (expected seconds)", opt);
+    if (errno || end == s || *end || !(v >= 0) || v > 86400 ||
+        (v < 0.001 && !(v == 0 && zero_ok)))
+        die_usage("bad value for %s (expected seconds, 0.001 to 86400)",
+                  opt);
     return (long)(v * 1000 + 0.5);
 }
 
@@ -179,7 +183,13 @@ static int client(const char *addr, long timeout_ms, char **lines, int n)
     for (i = 0; i < n; i++) {
         if (write_all(fd, lines[i], strlen(lines[i])) < 0 ||
             write_all(fd, "\n", 1) < 0) {
-            fprintf(stderr, "wspush: write: %s\n", strerror(errno));
+            int saved = errno;
+            ssize_t r = read(fd, buf, sizeof buf);
+
+            /* The server may have said why it closed, e.g. "error server
+             * full": show that before the write error. */
+            if (r > 0) fwrite(buf, 1, (size_t)r, stdout);
+            fprintf(stderr, "wspush: write: %s\n", strerror(saved));
             close(fd);
             return EXIT_FAIL;
         }
@@ -222,9 +232,20 @@ static int command(const char *addr, long timeout_ms, int argc, char **argv)
     int rc;
 
     if (strcmp(cmd, "push") == 0) {
+        inner_request req;
+
         if (argc < 2 || argc > 3) die_usage("usage: %s UID [JSON]", "push");
         line = push_line(argv[1], argc == 3 ? argv[2] : NULL);
         if (line == NULL) return EXIT_FAIL;
+        /* A "uid" inside JSON would win over ours (the last one counts):
+         * refuse it rather than push to someone else. Other mistakes are
+         * the server's to answer. */
+        if (inner_parse(line, strlen(line), &req) == INNER_PUSH &&
+            (req.uid_len != strlen(argv[1]) ||
+             memcmp(req.uid, argv[1], req.uid_len) != 0)) {
+            free(line);
+            die_usage("push: %s has a uid of its own", argv[2]);
+        }
         rc = client(addr, timeout_ms, &line, 1);
         free(line);
         return rc;
@@ -281,7 +302,7 @@ int main(int argc, char **argv)
 {
     server_config cfg;
     long timeout_ms = 5000;
-    int i;
+    int i, fd;
     const char *v;
 
     server_config_init(&cfg);
@@ -333,7 +354,21 @@ int main(int argc, char **argv)
                 "(FD_SETSIZE - 8)\n", FD_SETSIZE - 8);
         return EXIT_USAGE;
     }
-    if (i < argc)
+    if (cfg.protocol && (strlen(cfg.protocol) > 128 ||
+                         strpbrk(cfg.protocol, " \t\r\n,;\"") ||
+                         cfg.protocol[0] == '\0'))
+        die_usage("bad value for %s (expected one token, at most 128 "
+                  "characters)", "--protocol");
+    /* Started with stdin, stdout or stderr closed (some launchers do),
+     * the next socket would take its number, and our log lines would go
+     * into it. Hold those numbers with /dev/null. */
+    while ((fd = open("/dev/null", O_RDWR)) >= 0 && fd <= 2) {}
+    if (fd > 2) close(fd);
+    if (i < argc) {
+        /* A server that closed on us must not kill the client silently:
+         * a failed write is reported instead. */
+        signal(SIGPIPE, SIG_IGN);
         return command(cfg.inner_addr, timeout_ms, argc - i, argv + i);
+    }
     return server_run(&cfg);
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -111,6 +112,39 @@ int net_listen(const char *spec, int backlog, char *err, size_t errsize)
     return fd;
 }
 
+/* connect() that gives up after timeout_ms: non-blocking, then select()
+ * for writability, then SO_ERROR says how it went. Returns 0, or -1 with
+ * errno set. The socket is left blocking. */
+static int connect_within(int fd, const struct sockaddr *sa, socklen_t len,
+                          long timeout_ms)
+{
+    int fl = fcntl(fd, F_GETFL), rc, soerr = 0;
+    socklen_t sl = sizeof soerr;
+    struct timeval tv;
+    fd_set w;
+
+    if (fl < 0 || fd >= FD_SETSIZE) return connect(fd, sa, len);
+    fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+    rc = connect(fd, sa, len);
+    if (rc < 0 && errno == EINPROGRESS) {
+        FD_ZERO(&w);
+        FD_SET(fd, &w);
+        tv.tv_sec = timeout_ms / 1000;
+        tv.tv_usec = (timeout_ms % 1000) * 1000;
+        rc = select(fd + 1, NULL, &w, NULL, &tv);
+        if (rc == 0) {
+            errno = ETIMEDOUT;
+            rc = -1;
+        } else if (rc > 0) {
+            getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl);
+            errno = soerr;
+            rc = soerr ? -1 : 0;
+        }
+    }
+    fcntl(fd, F_SETFL, fl);
+    return rc;
+}
+
 int net_connect(const char *spec, long timeout_ms, char *err, size_t errsize)
 {
     struct addrinfo *res, *ai;
@@ -125,7 +159,8 @@ int net_connect(const char *spec, long timeout_ms, char *err, size_t errsize)
             saved = errno;
             continue;
         }
-        if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) break;
+        if (connect_within(fd, ai->ai_addr, ai->ai_addrlen, timeout_ms) == 0)
+            break;
         saved = errno;
         close(fd);
         fd = -1;

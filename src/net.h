@@ -32,7 +32,8 @@ int net_listen(const char *spec, int backlog, char *err, size_t errsize);
 /**
  * @brief Connect a blocking TCP socket (for the command-line client).
  * @param[in] spec "HOST:PORT" or "[HOST]:PORT".
- * @param[in] timeout_ms longest wait for each read and write afterwards.
+ * @param[in] timeout_ms longest wait to connect, and for each read and
+ *            write afterwards.
  * @param[out] err on failure, one line saying what went wrong.
  * @param[in] errsize size of @p err.
  * @return the socket, or -1.

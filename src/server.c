@@ -118,6 +118,8 @@ typedef struct server {
     int64_t started;            /* ev_now_ms() at start */
     int stopping;               /* a signal asked us to stop */
     int64_t stop_deadline;      /* when stopping ends, drained or not */
+    int64_t accept_resume;      /* when to accept again after an accept()
+                                   error, 0 if accepting */
     int64_t emfile_logged;      /* when "out of file descriptors" was
                                    last logged */
     counters n;
@@ -138,6 +140,7 @@ static void on_writable(ev_loop *loop, int fd, void *data, int mask);
 static void on_accept(ev_loop *loop, int fd, void *data, int mask);
 static void reply(server *s, conn *c, const char *fmt, ...);
 static void accepting(server *s, int on);
+static void inner_feed(server *s, conn *c, const uint8_t *p, size_t n);
 static server *the_server;
 
 /* ------------------------------------------------------------------------
@@ -160,6 +163,29 @@ static void logline(const char *level, const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
+}
+
+/* Copy bytes a client chose into dst for a log line: printable ASCII as
+ * is, anything else (a newline could forge a log line) as \xNN, cut with
+ * "..." to fit. Returns dst. */
+static const char *printable(const uint8_t *p, size_t n, char *dst,
+                             size_t size)
+{
+    size_t i, o = 0;
+
+    for (i = 0; i < n; i++) {
+        if (o + 8 > size) {
+            memcpy(dst + o, "...", 3);
+            o += 3;
+            break;
+        }
+        if (p[i] >= 0x20 && p[i] < 0x7F && p[i] != '\\')
+            dst[o++] = (char)p[i];
+        else
+            o += (size_t)sprintf(dst + o, "\\x%02X", p[i]);
+    }
+    dst[o] = '\0';
+    return dst;
 }
 
 /* ------------------------------------------------------------------------
@@ -236,6 +262,7 @@ static void want_flush(server *s, conn *c)
  * out (then c is killed). */
 static int conn_queue(server *s, conn *c, const void *p, size_t n)
 {
+    if (c->dead) return -1;
     if (bytes_append(&c->out, p, n) < 0) {
         logline("error", "%s: out of memory, closing", c->peer);
         conn_kill(s, c);
@@ -248,6 +275,7 @@ static int conn_queue(server *s, conn *c, const void *p, size_t n)
 /* Stop reading data from c and close it once its queue has drained. */
 static void conn_closing(server *s, conn *c)
 {
+    if (c->dead) return;
     if (c->link.entry) uidmap_remove(&s->uids, &c->link);
     c->state = CLOSING;
     set_deadline(s, c, ev_now_ms() + s->cfg->linger_ms);
@@ -324,8 +352,15 @@ static void conn_flush(conn *c)
         shutdown(c->fd, SHUT_WR);
         c->state = LINGER;
     } else if (c->paused && c->state == SERVING) {
+        /* The backend read its replies: answer what was kept back when
+         * it paused, then read again. */
+        bytes kept = c->in;
+
+        memset(&c->in, 0, sizeof c->in);
         c->paused = 0;
         ev_add(s->loop, c->fd, EV_READABLE, on_readable, c);
+        inner_feed(s, c, kept.data, kept.len);
+        bytes_free(&kept);
     }
 }
 
@@ -422,12 +457,16 @@ static void page_close(server *s, conn *c, unsigned code, const char *reason)
  * first message means anything). Returns -1 if the page was closed. */
 static int page_data(server *s, conn *c, const ws_event *ev)
 {
+    char shown[64];
+
     if (c->state != OPEN) return 0;
     if (ev->opcode != WS_OP_TEXT) {
+        s->n.bad++;
         page_close(s, c, WS_CLOSE_UNSUPPORTED, "uid must be a text message");
         return -1;
     }
     if (ev->len > UIDMAP_UID_MAX - bytes_pending(&c->in)) {
+        s->n.bad++;
         page_close(s, c, WS_CLOSE_POLICY, "uid too long (max 256 bytes)");
         return -1;
     }
@@ -437,6 +476,7 @@ static int page_data(server *s, conn *c, const ws_event *ev)
     }
     if (!ev->last) return 0;
     if (bytes_pending(&c->in) == 0) {
+        s->n.bad++;
         page_close(s, c, WS_CLOSE_POLICY, "empty uid");
         return -1;
     }
@@ -445,8 +485,8 @@ static int page_data(server *s, conn *c, const ws_event *ev)
         page_close(s, c, WS_CLOSE_INTERNAL, "out of memory");
         return -1;
     }
-    logline("info", "%s: bound to uid '%.*s'", c->peer, (int)c->in.len,
-            (const char *)c->in.data);
+    logline("info", "%s: bound to uid '%s'", c->peer,
+            printable(c->in.data, c->in.len, shown, sizeof shown));
     bytes_free(&c->in);
     c->state = BOUND;
     return 0;
@@ -639,7 +679,7 @@ static void inner_feed(server *s, conn *c, const uint8_t *p, size_t n)
 {
     const size_t max = s->cfg->max_line;
 
-    while (n > 0 && c->state == SERVING) {
+    while (n > 0 && !c->dead && c->state == SERVING) {
         const uint8_t *nl = memchr(p, '\n', n);
         size_t take = nl ? (size_t)(nl - p) : n;
 
@@ -677,12 +717,19 @@ static void inner_feed(server *s, conn *c, const uint8_t *p, size_t n)
         if (nl == NULL) break;
         n -= take + 1;
         p += take + 1;
-    }
-    /* Replies pile up when the backend writes without reading: stop
-     * reading it until they drain (conn_flush resumes it). */
-    if (!c->dead && bytes_pending(&c->out) > s->cfg->max_queue) {
-        c->paused = 1;
-        ev_del(s->loop, c->fd, EV_READABLE);
+        if (bytes_pending(&c->out) > s->cfg->max_queue && !c->dead) {
+            /* Replies pile up: the backend writes without reading. Keep
+             * the rest of this read (c->in is empty at a line boundary)
+             * and read nothing more until the replies drain; conn_flush
+             * then feeds what was kept. */
+            if (n > 0 && bytes_append(&c->in, p, n) < 0) {
+                conn_kill(s, c);
+                return;
+            }
+            c->paused = 1;
+            ev_del(s->loop, c->fd, EV_READABLE);
+            return;
+        }
     }
 }
 
@@ -805,7 +852,7 @@ static void out_of_fds(server *s, int lfd, int page)
         net_nonblock(fd);
         c = refuse(s, fd, page);
     }
-    if (c != NULL) {
+    if (c != NULL && !c->dead) {
         c->holds_spare = 1;
         accepting(s, 0);
     } else {
@@ -832,9 +879,17 @@ static void on_accept(ev_loop *loop, int lfd, void *data, int mask)
 
         if (fd < 0) {
             if (errno == EINTR || errno == ECONNABORTED) continue;
-            if ((errno == EMFILE || errno == ENFILE) && s->spare_fd >= 0)
+            if ((errno == EMFILE || errno == ENFILE) && s->spare_fd >= 0) {
                 out_of_fds(s, lfd, page);
-            return;                 /* EAGAIN: no more pending */
+            } else if (errno != EAGAIN && errno != EWOULDBLOCK) {
+                /* ENOBUFS, ENOMEM, EMFILE with the spare in use: the
+                 * connection stays pending and the socket readable. Look
+                 * away for a moment rather than spin. */
+                logline("error", "accept: %s", strerror(errno));
+                accepting(s, 0);
+                s->accept_resume = ev_now_ms() + 100;
+            }
+            return;
         }
         s->n.accepted++;
         if (net_nonblock(fd) < 0) {
@@ -1067,10 +1122,16 @@ int server_run(const server_config *cfg)
             if (s.conns == NULL || now >= s.stop_deadline) break;
             if (s.stop_deadline < until) until = s.stop_deadline;
         }
+        if (s.accept_resume != 0 && s.accept_resume < until)
+            until = s.accept_resume;
         wait = until == NEVER ? -1 : until <= now ? 0 : (long)(until - now);
         if (ev_poll(&loop, wait) < 0) {
             logline("error", "select: %s", strerror(errno));
             rc = 1;
+        }
+        if (s.accept_resume != 0 && ev_now_ms() >= s.accept_resume) {
+            s.accept_resume = 0;
+            accepting(&s, 1);
         }
         check_deadlines(&s);
         flush_all(&s);

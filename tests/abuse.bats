@@ -638,3 +638,76 @@ EOF
     # Operators are told once per flood, not once per refused connection.
     [ "$(grep -c 'out of file descriptors' "$SERVER_ERR")" -eq 1 ]
 }
+
+@test "abuse: a backend's unread replies stay under --max-queue, and nothing is lost when it reads again" {
+    start_server --max-queue 1000
+    SERVER_PID=$SERVER_PID py <<'EOF'
+import os, socket, time
+from wsraw import *
+from wspeer import figure, rss_kb, sanitizer_build
+
+pid = int(os.environ["SERVER_PID"])
+
+# One backend pipelines 20000 pushes, each followed by ten "stats" (about
+# 46 MB of replies), and reads nothing for a second: the server must stop
+# reading it rather than hold the replies...
+b = Inner()
+n = 20000
+lines = b"".join(b'{"uid":"nobody","n":%d}\n' % i + b"stats\n" * 10
+                for i in range(n))
+before = rss_kb(pid)
+b.sock.setblocking(False)
+sent, t = 0, time.time()
+while time.time() - t < 1:
+    try:
+        sent += b.sock.send(lines[sent:])
+    except BlockingIOError:
+        time.sleep(0.01)
+grown = rss_kb(pid) - before
+figure("a backend not reading its replies: %d of %d bytes taken, server RSS +%d kB"
+       % (sent, len(lines), grown))
+if not sanitizer_build(pid):
+    assert grown < 8 * 1024, grown
+# ...and, as the backend reads again, answer every request, in order.
+b.sock.setblocking(True)
+b.sock.sendall(lines[sent:])
+want = n * 11
+replies = []
+buf = b""
+while len(replies) < want:
+    buf += b.sock.recv(1 << 20)
+    *done, buf = buf.split(b"\n")
+    replies += done
+# One "fail" then ten stats lines, 20000 times: a line lost, doubled or
+# reordered across a pause would break the pattern.
+for i in range(0, want, 11):
+    assert replies[i] == b"fail", (i, replies[i])
+    for k in range(1, 11):
+        assert replies[i + k].startswith(b"ok pages="), (i + k, replies[i + k])
+assert int(replies[-1].split(b"pushes=")[1].split()[0]) == n
+figure("20000 pushes and 200000 stats through a 1000-byte reply cap: every one answered, in order")
+
+# Twenty backends that never read: the server holds about --max-queue
+# plus one read each, not every reply to everything they wrote.
+before = rss_kb(pid)
+socks = []
+for _ in range(20):
+    c = socket.socket()
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    c.connect(("127.0.0.1", inner_port()))
+    c.setblocking(False)
+    socks.append(c)
+for _ in range(40):
+    for c in socks:
+        try:
+            c.send(b"stats\n" * 10000)
+        except BlockingIOError:
+            pass
+    time.sleep(0.02)
+time.sleep(0.5)
+grown = rss_kb(pid) - before
+figure("20 backends writing stats without reading: server RSS +%d kB" % grown)
+if not sanitizer_build(pid):
+    assert grown < 8 * 1024, grown
+EOF
+}

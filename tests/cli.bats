@@ -143,6 +143,69 @@ EOF
     [ "$status" -eq 2 ] && [[ "$output" == *"line break"* ]]
 }
 
+@test "client: push refuses JSON that names a uid of its own" {
+    start_server
+    run "$WSPUSH" --inner "127.0.0.1:$INNER_PORT" push alice '{"uid":"bob","msg":"for alice"}'
+    [ "$status" -eq 2 ]
+    [[ "$output" == *"has a uid of its own"* ]]
+}
+
+@test "client: a server that answers and hangs up does not kill the client (SIGPIPE)" {
+    # A peer that says why it refuses and closes at once, as a full server
+    # does; the client's next writes hit a reset. The client runs with
+    # SIGPIPE's default action (bats ignores it, and children inherit
+    # that), so an unprotected client would die of it.
+    WSPUSH="$WSPUSH" py <<'EOF'
+import os, signal, socket, subprocess, threading
+ls = socket.socket(); ls.bind(("127.0.0.1", 0)); ls.listen(8)
+def serve():
+    while True:
+        c, _ = ls.accept()
+        c.sendall(b"error server full\n")
+        c.close()
+threading.Thread(target=serve, daemon=True).start()
+cmd = [os.environ["WSPUSH"], "--inner", "127.0.0.1:%d" % ls.getsockname()[1],
+       "send"] + ["x" * 100000] * 20
+for _ in range(3):
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=20,
+                       preexec_fn=lambda: signal.signal(signal.SIGPIPE,
+                                                        signal.SIG_DFL))
+    print(r.returncode, repr(r.stdout), repr(r.stderr))
+    assert r.returncode == 1, "killed by a signal" if r.returncode < 0 else r
+    assert r.stdout == "error server full\n" or r.stderr, r
+EOF
+}
+
+@test "options: --protocol must be one short token; timers 1 ms to a day" {
+    run "$WSPUSH" --protocol "$(printf 'p%.0s' $(seq 200))"
+    [ "$status" -eq 2 ] && [[ "$output" == *"--protocol"* ]]
+    run "$WSPUSH" --protocol "chat, superchat"
+    [ "$status" -eq 2 ]
+    run "$WSPUSH" --ping-interval 0.0004
+    [ "$status" -eq 2 ] && [[ "$output" == *"0.001 to 86400"* ]]
+    run "$WSPUSH" --handshake-timeout 100000
+    [ "$status" -eq 2 ]
+}
+
+@test "started with stdin, stdout and stderr closed, it still serves" {
+    # Some launchers close stdio. The server's sockets and signal pipe
+    # must not take fds 0-2, or log lines would land in them.
+    read -r ws inner < <("$PY" -c '
+import socket
+a, b = socket.socket(), socket.socket()
+a.bind(("127.0.0.1", 0)); b.bind(("127.0.0.1", 0))
+print(a.getsockname()[1], b.getsockname()[1])')
+    "$WSPUSH" --verbose --ws "127.0.0.1:$ws" --inner "127.0.0.1:$inner" 0<&- 1>&- 2>&- &
+    SERVER_PID=$!
+    SERVER_ERR=/dev/null
+    for _ in $(seq 100); do "$WSPUSH" --inner "127.0.0.1:$inner" stats >/dev/null 2>&1 && break; sleep 0.05; done
+    for _ in 1 2 3; do
+        run "$WSPUSH" --inner "127.0.0.1:$inner" stats
+        [ "$status" -eq 0 ] && [[ "$output" == "ok pages=0 "* ]]
+    done
+    assert_server_alive
+}
+
 @test "client: no server is one clear line and exit status 1" {
     start_server
     local port=$INNER_PORT

@@ -297,7 +297,27 @@ for data, code in cases:
     print(code, reason)
 p = Page(bind="u" * 256)
 wait_online("u" * 256)
+stats = dict(kv.split("=") for kv in inner("stats").split()[1:])
+assert stats["bad"] == "4", stats
 EOF
+}
+
+@test "uid: control characters in a uid cannot forge a log line" {
+    start_server --verbose
+    py <<'EOF'
+from wsraw import *
+import json
+uid = "a\n2026-01-01T00:00:00 error forged"
+p = Page(bind=uid)
+line = json.dumps({"uid": uid})       # the newline travels as \n
+deadline = time.time() + 5
+while inner(line) != "ok":
+    assert time.time() < deadline, "never bound"
+assert p.recv_text() == line
+EOF
+    cat "$SERVER_ERR"
+    grep -qF "bound to uid 'a\\x0A2026-01-01T00:00:00 error forged'" "$SERVER_ERR"
+    ! grep -q '^2026-01-01T00:00:00 error forged' "$SERVER_ERR"
 }
 
 @test "heartbeat: silent pages are pinged, and closed if they stay silent" {
