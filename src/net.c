@@ -83,35 +83,6 @@ int net_nonblock(int fd)
     return 0;
 }
 
-int net_listen(const char *spec, int backlog, char *err, size_t errsize)
-{
-    struct addrinfo *res, *ai;
-    int fd = -1, one = 1, saved = 0;
-
-    res = resolve(spec, 1, err, errsize);
-    if (res == NULL) return -1;
-    /* A name may resolve to several addresses: take the first that binds. */
-    for (ai = res; ai != NULL; ai = ai->ai_next) {
-        fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
-        if (fd < 0) {
-            saved = errno;
-            continue;
-        }
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-        if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
-            listen(fd, backlog) == 0 && net_nonblock(fd) == 0)
-            break;
-        saved = errno;
-        close(fd);
-        fd = -1;
-    }
-    freeaddrinfo(res);
-    if (fd < 0)
-        snprintf(err, errsize, "cannot listen on %s: %s", spec,
-                 strerror(saved));
-    return fd;
-}
-
 /* connect() that gives up after timeout_ms: non-blocking, then select()
  * for writability, then SO_ERROR says how it went. Returns 0, or -1 with
  * errno set. The socket is left blocking. */
@@ -145,32 +116,60 @@ static int connect_within(int fd, const struct sockaddr *sa, socklen_t len,
     return rc;
 }
 
-int net_connect(const char *spec, long timeout_ms, char *err, size_t errsize)
+/* Make the socket for one address ready: bind and listen with backlog
+ * (a backlog above 0), or connect within timeout_ms. Returns 0, or -1
+ * with errno set. */
+static int attempt(int fd, const struct addrinfo *ai, int backlog,
+                   long timeout_ms)
+{
+    int one = 1;
+
+    if (backlog <= 0)
+        return connect_within(fd, ai->ai_addr, ai->ai_addrlen, timeout_ms);
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 ||
+        listen(fd, backlog) < 0)
+        return -1;
+    return net_nonblock(fd);
+}
+
+/* Resolve spec (passive when listening, backlog > 0) and return a socket
+ * for the first address it resolves to
+ * that attempt() gets ready (a name may resolve to several), or -1 with
+ * err saying why: "cannot listen on SPEC: ..." or "cannot connect to ...". */
+static int open_first(const char *spec, int backlog, long timeout_ms,
+                      char *err, size_t errsize)
 {
     struct addrinfo *res, *ai;
-    struct timeval tv;
-    int fd = -1, saved = 0;
+    int fd = -1, saved = 0, passive = backlog > 0;
 
-    res = resolve(spec, 0, err, errsize);
+    res = resolve(spec, passive, err, errsize);
     if (res == NULL) return -1;
     for (ai = res; ai != NULL; ai = ai->ai_next) {
         fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
-        if (fd < 0) {
-            saved = errno;
-            continue;
-        }
-        if (connect_within(fd, ai->ai_addr, ai->ai_addrlen, timeout_ms) == 0)
-            break;
+        if (fd >= 0 && attempt(fd, ai, backlog, timeout_ms) == 0) break;
         saved = errno;
-        close(fd);
+        if (fd >= 0) close(fd);
         fd = -1;
     }
     freeaddrinfo(res);
-    if (fd < 0) {
-        snprintf(err, errsize, "cannot connect to %s: %s", spec,
-                 strerror(saved));
-        return -1;
-    }
+    if (fd < 0)
+        snprintf(err, errsize, "cannot %s %s: %s",
+                 passive ? "listen on" : "connect to", spec, strerror(saved));
+    return fd;
+}
+
+int net_listen(const char *spec, int backlog, char *err, size_t errsize)
+{
+    return open_first(spec, backlog > 0 ? backlog : 1, 0, err, errsize);
+}
+
+int net_connect(const char *spec, long timeout_ms, char *err, size_t errsize)
+{
+    struct timeval tv;
+    int fd = open_first(spec, 0, timeout_ms, err, errsize);
+
+    if (fd < 0) return -1;
     tv.tv_sec = timeout_ms / 1000;
     tv.tv_usec = (timeout_ms % 1000) * 1000;
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);

@@ -371,10 +371,7 @@ p.send_frame(OP_BINARY, b"\x00\x01\x02")
 p.expect_close(1003)
 
 # After all of it a normal page binds and receives.
-ok = Page(bind="after")
-wait_online("after")
-assert inner('{"uid":"after"}') == "ok"
-assert ok.recv_text() == '{"uid":"after"}'
+ok = assert_served("after")
 EOF
 }
 
@@ -412,10 +409,7 @@ reset(b)
 poll(lambda: stats()["pages"] == 0, what="reset pages to be freed")
 assert inner('{"uid":"r1"}') == "fail"
 assert inner('{"uid":"r2"}') == "fail"
-ok = Page(bind="after")
-wait_online("after")
-assert inner('{"uid":"after"}') == "ok"
-assert ok.recv_text() == '{"uid":"after"}'
+ok = assert_served("after")
 st = stats()
 assert st["pages"] == 1 and st["backends"] == 1, st
 EOF
@@ -562,10 +556,7 @@ figure("close codes seen (None: EOF only): %s"
        % ", ".join("%s x%d" % kv for kv in sorted(codes.items(), key=str)))
 assert sum(codes.values()) == 300
 assert stats()["pages"] == 0
-ok = wsraw.Page(bind="after")
-wsraw.wait_online("after")
-assert wsraw.inner('{"uid":"after"}') == "ok"
-assert ok.recv_text() == '{"uid":"after"}'
+wsraw.assert_served("after")
 EOF
 }
 

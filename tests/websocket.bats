@@ -215,7 +215,7 @@ EOF
     py <<'EOF'
 from wsraw import *
 p = Page(bind="ok")
-p.send_frame(OP_BINARY, b"x" * 1000)
+p.send_frame(OP_BINARY, b"x" * 1000)      # at the cap: ignored, not closed
 wait_online("ok")
 assert inner('{"uid":"ok"}') == "ok"
 assert p.recv_text() == '{"uid":"ok"}'

@@ -294,3 +294,14 @@ def wait_online(uid, count=1, timeout=TIMEOUT):
             return
         time.sleep(0.01)
     raise AssertionError("uid %r never had %d page(s)" % (uid, count))
+
+
+def assert_served(uid):
+    """A fresh page binds uid and a push reaches it: the server is still
+    serving (the check that ends most abuse tests). Returns the page."""
+    page = Page(bind=uid)
+    wait_online(uid)
+    line = '{"uid":"%s"}' % uid
+    assert inner(line) == "ok"
+    assert page.recv_text() == line
+    return page
