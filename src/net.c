@@ -134,9 +134,9 @@ static int attempt(int fd, const struct addrinfo *ai, int backlog,
 }
 
 /* Resolve spec (passive when listening, backlog > 0) and return a socket
- * for the first address it resolves to
- * that attempt() gets ready (a name may resolve to several), or -1 with
- * err saying why: "cannot listen on SPEC: ..." or "cannot connect to ...". */
+ * for the first address that attempt() gets ready (a name may resolve to
+ * several), or -1 with err saying why: "cannot listen on SPEC: ..." or
+ * "cannot connect to SPEC: ...". */
 static int open_first(const char *spec, int backlog, long timeout_ms,
                       char *err, size_t errsize)
 {
