@@ -11,7 +11,7 @@ WERROR   ?= -Werror
 WARN      = -std=c99 -Wall -Wextra -Wpedantic $(WERROR)
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -Isrc
 B         = build
-RUN_FLAGS ?= --verbose
+RUN_FLAGS ?= --verbose --web web
 
 LIB_SRC   = $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJ   = $(LIB_SRC:src/%.c=$(B)/obj/%.o)

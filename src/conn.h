@@ -6,8 +6,9 @@
  *
  * The server is split by concern: conn.c (connections and their output),
  * page.c (the WebSocket side), backend.c (the inner port) and server.c
- * (accepting, deadlines, signals, the loop). This header is what they
- * share; nothing outside those four files includes it.
+ * (accepting, deadlines, signals, the loop), and static.c (files for
+ * plain HTTP requests, --web). This header is what they share; nothing
+ * outside those files includes it.
  *
  * @defgroup conn Server internals
  * @{

@@ -21,6 +21,7 @@
 #include "inner.h"
 #include "net.h"
 #include "server.h"
+#include "static.h"
 
 #define WSPUSH_VERSION "0.1.0"
 
@@ -47,6 +48,8 @@ static const char usage_text[] =
 "  --ping-timeout S      then close it after S     (default 30)\n"
 "Other:\n"
 "  --protocol NAME       confirm this Sec-WebSocket-Protocol when offered\n"
+"  --web DIR             serve DIR's page to plain HTTP GETs on the WebSocket\n"
+"                        port (/ is DIR/index.html or DIR/web.html)\n"
 "  --timeout S           client commands: wait for a reply (default 5)\n"
 "  -v, --verbose         log every connection event on stderr\n"
 "  -h, --help            show this help\n"
@@ -302,6 +305,7 @@ int main(int argc, char **argv)
 {
     server_config cfg;
     long timeout_ms = 5000;
+    char err[256];
     int i, fd;
     const char *v;
 
@@ -325,6 +329,8 @@ int main(int argc, char **argv)
             cfg.inner_addr = v;
         } else if ((v = value_of("--protocol", argc, argv, &i))) {
             cfg.protocol = v;
+        } else if ((v = value_of("--web", argc, argv, &i))) {
+            cfg.web_dir = v;
         } else if ((v = value_of("--max-clients", argc, argv, &i))) {
             cfg.max_clients = parse_size("--max-clients", v);
         } else if ((v = value_of("--max-message", argc, argv, &i))) {
@@ -359,6 +365,11 @@ int main(int argc, char **argv)
                          cfg.protocol[0] == '\0'))
         die_usage("bad value for %s (expected one token, at most 128 "
                   "characters)", "--protocol");
+    if (cfg.web_dir && i == argc && static_check_dir(cfg.web_dir, err,
+                                                      sizeof err) < 0) {
+        fprintf(stderr, "wspush: %s\n", err);
+        return EXIT_USAGE;
+    }
     /* Started with stdin, stdout or stderr closed (some launchers do),
      * the next socket would take its number, and our log lines would go
      * into it. Hold those numbers with /dev/null. */

@@ -12,6 +12,7 @@
 
 #include "conn.h"
 #include "handshake.h"
+#include "static.h"
 
 /* Answer an HTTP request with an error status and close. */
 void page_refuse(server *s, conn *c, int status, const char *reason)
@@ -166,6 +167,10 @@ void page_handshake(server *s, conn *c, const uint8_t *p, size_t n)
     }
     rc = hs_parse((const char *)c->in.data, c->in.len, cfg->max_header, &req);
     if (rc == HS_INCOMPLETE) return;
+    if (rc == HS_ERROR && req.length > 0 && !req.upgrade && cfg->web_dir) {
+        static_serve(s, c, &req);   /* plain HTTP: a file of --web DIR */
+        return;
+    }
     if (rc == HS_ERROR) {
         s->n.bad++;
         page_refuse(s, c, req.status, req.reason);

@@ -42,6 +42,9 @@ typedef struct server_config {
                                     long after a ping, 30 s */
     long linger_ms;            /**< time a closing connection gets to
                                     drain and say goodbye, 2 s */
+    const char *web_dir;       /**< answer plain HTTP GETs on the WebSocket
+                                    port with this folder's files (see
+                                    static.h), or NULL: 400 (default) */
     int verbose;               /**< log every connection event */
 } server_config;
 
