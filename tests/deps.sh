@@ -7,25 +7,53 @@
 #   php-cli             runs the seed's PHP backend snippet unchanged
 #   clang               the warning-free build check
 #   curl                a plain HTTP client against the WebSocket port
-# As root with apt-get, missing ones are installed; otherwise this says
+#   chromium            the browser the page is tested in (tests/browser.bats)
+#   nodejs, npm         run playwright-core, which drives Chromium
+#   netcat-openbsd      the nc command the page shows (nc -N)
+# and one npm package, playwright-core at a pinned version, in build/npm
+# (git-ignored; never a browser download: it drives /usr/bin/chromium).
+# As root, missing ones are installed (apt-get, npm); otherwise this says
 # exactly what is missing and fails, so no test is skipped silently.
 set -eu
+cd "$(dirname "$0")/.."
+
+PLAYWRIGHT=1.65.1
+NPM_DIR=build/npm
 
 missing=""
 /usr/bin/python3 -c 'import websockets' 2>/dev/null || missing="$missing python3-websockets"
 command -v php >/dev/null 2>&1 || missing="$missing php-cli"
 command -v clang >/dev/null 2>&1 || missing="$missing clang"
 command -v curl >/dev/null 2>&1 || missing="$missing curl"
-[ -z "$missing" ] && exit 0
+[ -x /usr/bin/chromium ] || missing="$missing chromium"
+command -v node >/dev/null 2>&1 || missing="$missing nodejs"
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
+nc -h 2>&1 | grep -q OpenBSD || missing="$missing netcat-openbsd"
 
-if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+root=no
+[ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1 && root=yes
+
+if [ -n "$missing" ]; then
+    if [ "$root" = no ]; then
+        echo "deps.sh: the tests need these Debian packages, which are missing:$missing" >&2
+        echo "deps.sh: install them (e.g. sudo apt-get install$missing) and run make test again" >&2
+        exit 1
+    fi
     echo "deps.sh: installing:$missing"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
     # shellcheck disable=SC2086
     apt-get install -y -qq $missing >/dev/null
-    exit 0
 fi
-echo "deps.sh: the tests need these Debian packages, which are missing:$missing" >&2
-echo "deps.sh: install them (e.g. sudo apt-get install$missing) and run make test again" >&2
-exit 1
+
+have=$(node -p "require('./$NPM_DIR/node_modules/playwright-core/package.json').version" 2>/dev/null || true)
+[ "$have" = "$PLAYWRIGHT" ] && exit 0
+if [ "$root" = no ]; then
+    echo "deps.sh: the browser tests need playwright-core@$PLAYWRIGHT in $NPM_DIR" >&2
+    echo "deps.sh: install it with: npm install --prefix $NPM_DIR playwright-core@$PLAYWRIGHT" >&2
+    exit 1
+fi
+echo "deps.sh: installing playwright-core@$PLAYWRIGHT into $NPM_DIR"
+mkdir -p "$NPM_DIR"
+PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --prefix "$NPM_DIR" \
+    --no-audit --no-fund --loglevel=error "playwright-core@$PLAYWRIGHT" >/dev/null

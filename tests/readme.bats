@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # The README's demo, exactly as written: `make run` on the default ports,
-# then each push command the README shows, copied out of README.md itself
-# so that the text and the test cannot drift apart.
+# the page at the address the README gives, then each push command the
+# README shows, copied out of README.md itself so that the text and the
+# test cannot drift apart.
 
 load lib/helpers
 
@@ -46,6 +47,35 @@ with open(sys.argv[1], "w") as f:
 EOF
     PAGE_PID=$!
     "$PY" -c 'from wsraw import *; wait_online("uid1")'
+}
+
+@test "README: make run serves web/web.html at the address step 2 opens" {
+    url=$(sed -n 's/^2\. Open \(http:[^ ]*\) in a browser\..*/\1/p' "$TOP/README.md")
+    [ "$url" = "http://localhost:1234/" ]
+    run curl -sS --max-time 10 -o "$BATS_TEST_TMPDIR/page" \
+        -w '%{http_code} %{content_type}' "$url"
+    echo "$output"
+    [ "$output" = "200 text/html; charset=utf-8" ]
+    cmp "$TOP/web/web.html" "$BATS_TEST_TMPDIR/page"
+}
+
+@test "README: the page opened in Chromium shows what step 3 pushes" {
+    url=$(sed -n 's/^2\. Open \(http:[^ ]*\) in a browser\..*/\1/p' "$TOP/README.md")
+    SYNC_DIR="$BATS_TEST_TMPDIR" PAGE_URL="$url" \
+        node "$TOP/tests/browser/web.js" readme >"$BATS_TEST_TMPDIR/node.out" 2>&1 &
+    node_pid=$!
+    for _ in $(seq 600); do
+        [ -e "$BATS_TEST_TMPDIR/bound" ] || ! kill -0 "$node_pid" 2>/dev/null && break
+        sleep 0.1
+    done
+    cmd=$(block "3. Push from a shell" | sed -n 's/^\$ //p')
+    cd "$TOP"
+    run bash -c "$cmd"
+    touch "$BATS_TEST_TMPDIR/pushed"
+    rc=0
+    wait "$node_pid" || rc=$?
+    cat "$BATS_TEST_TMPDIR/node.out"
+    [ "$status" -eq 0 ] && [ "$output" = ok ] && [ "$rc" -eq 0 ]
 }
 
 @test "README: make run serves; wspush push answers ok and the page gets the line" {

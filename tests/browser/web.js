@@ -311,6 +311,20 @@ scenarios.seed = async (browser) => {
   check(snippet.startsWith("var ws = new WebSocket('ws://127.0.0.1:1234');"), "the snippet is shown: " + snippet);
 };
 
+// The README's demo in a browser: open PAGE_URL as step 2 says, then
+// tests/readme.bats runs step 3's push command; the page must show it.
+scenarios.readme = async (browser) => {
+  const sync = process.env.SYNC_DIR;
+  const page = await browser.newPage();
+  await page.goto(process.env.PAGE_URL);
+  await waitOpen(page, "uid1");
+  await waitOnline("uid1", 1);
+  fs.writeFileSync(path.join(sync, "bound"), "");
+  await waitFor("the README's push", () => fs.existsSync(path.join(sync, "pushed")));
+  const m = await waitMessage(page, '{"uid":"uid1","percent":"88%"}');
+  check(m.text === '{\n  "uid": "uid1",\n  "percent": "88%"\n}', "pretty: " + m.text);
+};
+
 // A picture of the page mid-demo, for the README: docs/web.png.
 scenarios.screenshot = async (browser) => {
   const page = await browser.newPage({ viewport: { width: 900, height: 760 } });
