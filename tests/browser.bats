@@ -55,6 +55,16 @@ free_port() {
     browser drift
 }
 
+@test "browser: a keepalive after 25 s of silence, no false alarm while awake" {
+    start_server --verbose --web "$TOP/web"
+    browser keepalive
+}
+
+@test "browser: an online event (network back) makes the page reconnect" {
+    start_server --verbose --web "$TOP/web"
+    browser online
+}
+
 @test "browser: seed.html, the seed's snippet, logs a push" {
     start_server --verbose --web "$TOP/web"
     browser seed

@@ -5,6 +5,14 @@
 
 load lib/helpers
 
+@test "web: request targets map to names in the folder, or to a refusal" {
+    for group in names refusals length types; do
+        run $WRAP "$BUILD/test_static" "$group"
+        echo "$group: $output"
+        [ "$status" -eq 0 ]
+    done
+}
+
 # A web folder with one file of each type served, a secret beside it, and
 # the ways out of it a careless server would follow.
 make_site() {
@@ -195,4 +203,9 @@ EOF
     [ "$status" -eq 2 ] && [[ "$output" == *"--web $TOP/Makefile: not a folder"* ]]
     run "$WSPUSH" --web "$BATS_TEST_TMPDIR/none" --ws 127.0.0.1:0 --inner 127.0.0.1:0
     [ "$status" -eq 2 ] && [[ "$output" == *"No such file or directory"* ]]
+}
+
+@test "web: --help documents --web" {
+    run "$WSPUSH" --help
+    [ "$status" -eq 0 ] && [[ "$output" == *"--web DIR "* ]]
 }

@@ -288,6 +288,58 @@ scenarios.drift = async (browser) => {
   await waitMessage(page, line);
 };
 
+// Time running normally under a fake clock: a 1 s tick for a minute is
+// no drift (no reconnect), and after 25 s without sending the page sends
+// an empty text message, which the server ignores (the page stays bound).
+scenarios.keepalive = async (browser) => {
+  const page = await browser.newPage();
+  // Record what the page sends (playwright's framesent event leaves out
+  // empty frames, though Chromium does send them).
+  await page.addInitScript(() => {
+    const send = WebSocket.prototype.send;
+    window.sentTexts = [];
+    WebSocket.prototype.send = function (data) {
+      window.sentTexts.push(data);
+      return send.call(this, data);
+    };
+  });
+  const sentTexts = () => page.evaluate(() => window.sentTexts);
+  await page.clock.install();
+  await page.goto(served("?uid=quiet"));
+  await waitOpen(page, "quiet");
+  await waitOnline("quiet", 1);
+  let sent = JSON.stringify(await sentTexts());
+  check(sent === '["quiet"]', "only the uid so far: " + sent);
+  await page.clock.runFor(20000);
+  sent = JSON.stringify(await sentTexts());
+  check(sent === '["quiet"]', "nothing more within 20 s: " + sent);
+  await page.clock.runFor(40000);
+  sent = JSON.stringify(await sentTexts());
+  check(sent === '["quiet","",""]', "two empty keepalives in 60 s: " + sent);
+  check(upgrades() === 1, "no reconnect in a minute of normal ticks: " + upgrades());
+  await waitOnline("quiet", 1);
+  const line = '{"uid":"quiet","still":"bound"}';
+  await push(line);
+  await waitMessage(page, line);
+};
+
+// The network came back (the "online" event): the page reconnects at once,
+// since its socket may have died with the old network.
+scenarios.online = async (browser) => {
+  const page = await browser.newPage();
+  await page.goto(served("?uid=roamer"));
+  await waitOpen(page, "roamer");
+  await waitOnline("roamer", 1);
+  check(upgrades() === 1, "one WebSocket so far: " + upgrades());
+  await page.evaluate(() => window.dispatchEvent(new Event("online")));
+  await waitFor("a reconnect after the online event", () => upgrades() === 2);
+  await waitOpen(page, "roamer");
+  await waitOnline("roamer", 1);
+  const line = '{"uid":"roamer","network":"back"}';
+  await push(line);
+  await waitMessage(page, line);
+};
+
 // seed.html, the seed's snippet as it is: it connects to ws://127.0.0.1:1234
 // as uid1 and logs what it gets. The test server is on a free port, so the
 // page's WebSocket constructor is wrapped to aim 1234 there; nothing in the
