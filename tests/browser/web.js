@@ -157,7 +157,6 @@ scenarios.push = async (browser) => {
   const php = await page.textContent("#cmd-php");
   check(nc.includes('{"uid":"alice","percent":"88%"}'), "nc command: " + nc);
   check(php.includes("array('uid' => 'alice'"), "php command: " + php);
-  fs.writeFileSync(path.join(process.env.SYNC_DIR || "/tmp", "commands"), nc + "\n" + php + "\n");
 };
 
 // The commands the page shows, for the bats test to run: for a uid full
