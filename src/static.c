@@ -23,6 +23,9 @@
 /* The longest DIR accepted, so that DIR/NAME always fits a path buffer. */
 #define DIR_MAX 1024
 
+/* The reason for a missing file; "/" looks for a second name after it. */
+static const char no_such_file[] = "no such file";
+
 /* ------------------------------------------------------------------------
  * Names and types (no I/O)
  * --------------------------------------------------------------------- */
@@ -167,20 +170,22 @@ static void answer_error(server *s, conn *c, int status, const char *reason,
            n > 0 && (size_t)n < sizeof body ? (size_t)n : 0, head, extra);
 }
 
-/* Open dir/name for reading, if it is a regular file (not a link, not a
- * FIFO that would block). Returns the fd, or -1 with *status and *reason
- * set. */
+/* Open dir/name for reading, if it is a regular file: not a link
+ * (O_NOFOLLOW), not a FIFO or device (O_NONBLOCK keeps open() itself from
+ * waiting on one, then fstat() tells). Returns the fd, or -1 with *status
+ * and *reason set. */
 static int open_file(const char *dir, const char *name, struct stat *st,
                      int *status, const char **reason)
 {
     char path[DIR_MAX + STATIC_NAME_MAX + 2];
-    int fd;
+    int fd, len = snprintf(path, sizeof path, "%s/%s", dir, name);
 
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
     *status = 404;
+    *reason = "file cannot be read";
+    if (len < 0 || (size_t)len >= sizeof path) return -1;
+    fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
     if (fd < 0) {
-        *reason = errno == ENOENT ? "no such file" :
+        *reason = errno == ENOENT ? no_such_file :
                   errno == ELOOP ? "symbolic links are not served" :
                   "file cannot be read";
         return -1;
@@ -231,7 +236,6 @@ void static_serve(server *s, conn *c, const hs_request *req)
     log_line("info", "%s: plain HTTP %s", c->peer,
              log_escape(c->in.data, req->target + req->target_len - method,
                         shown, sizeof shown));
-
     if (!head && !(mlen == 3 && memcmp(method, "GET", 3) == 0)) {
         answer_error(s, c, 405, "only GET and HEAD are served here", 0,
                      "Allow: GET, HEAD\r\n");
@@ -248,7 +252,7 @@ void static_serve(server *s, conn *c, const hs_request *req)
         /* "/": index.html if the folder has one, else web.html. */
         strcpy(name, "index.html");
         fd = open_file(dir, name, &st, &status, &reason);
-        if (fd < 0 && status == 404 && strcmp(reason, "no such file") == 0) {
+        if (fd < 0 && reason == no_such_file) {
             strcpy(name, "web.html");
             fd = open_file(dir, name, &st, &status, &reason);
         }
