@@ -60,6 +60,7 @@ typedef struct conn {
     int dead;                   /* killed, waiting to be freed */
     int eof;                    /* inner: the backend closed its side */
     int holds_spare;            /* a refusal using the spare fd's slot */
+    int authed;                 /* inner: gave the inner secret */
     ws_decoder dec;             /* page: frame decoder */
     bytes in;                   /* handshake head, uid or partial line */
     bytes out;                  /* queued output */

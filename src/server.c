@@ -390,6 +390,7 @@ static int open_ports(server *s)
     net_local_name(s->inner_fd, name, sizeof name);
     printf("listening inner %s\n", name);
     fflush(stdout);
+    auth_warn(&s->cfg->auth, s->ws_fd, s->inner_fd, log_line);
     return 0;
 fail:
     fprintf(stderr, "wspush: %s\n", err);
@@ -447,8 +448,8 @@ int server_run(const server_config *cfg)
     while (s.conns) conn_kill(&s, s.conns);
     flush_all(&s);
     uidmap_free(&s.uids);
-    if (s.ws_fd >= 0) close(s.ws_fd);
-    if (s.inner_fd >= 0) close(s.inner_fd);
+    if (s.ws_fd >= 0) net_unlisten(s.ws_fd, cfg->ws_addr);
+    if (s.inner_fd >= 0) net_unlisten(s.inner_fd, cfg->inner_addr);
     if (s.spare_fd >= 0) close(s.spare_fd);
     close(s.sig_pipe[0]);
     close(s.sig_pipe[1]);

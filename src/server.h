@@ -19,6 +19,8 @@
 
 #include <stddef.h>
 
+#include "auth.h"
+
 /** Settings; server_config_init() fills in the documented defaults. */
 typedef struct server_config {
     const char *ws_addr;       /**< WebSocket listen address, "0.0.0.0:1234" */
@@ -43,6 +45,8 @@ typedef struct server_config {
     long linger_ms;            /**< time a closing connection gets to
                                     drain and say goodbye, 2 s */
     int verbose;               /**< log every connection event */
+    auth_config auth;          /**< secrets and Origin allow-list, read by
+                                    auth_load() (auth.h); zero: none */
 } server_config;
 
 /** @brief Fill @p cfg with the defaults. */
