@@ -104,8 +104,11 @@ static int load_secret(const char *what, const char *path, const char *env,
         *outlen = 0;
         return 0;
     }
-    if (n > 0 && buf[n - 1] == '\n') n--;
-    if (n > 0 && buf[n - 1] == '\r') n--;
+    /* One final LF or CR LF ends the line; it is not part of the secret. */
+    if (n > 0 && buf[n - 1] == '\n') {
+        n--;
+        if (n > 0 && buf[n - 1] == '\r') n--;
+    }
     if (memchr(buf, '\n', n) || memchr(buf, '\r', n) || memchr(buf, 0, n))
         snprintf(err, errlen, "%s: the secret must be one line, without "
                  "NUL bytes", label);
