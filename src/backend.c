@@ -78,6 +78,7 @@ static void authenticate(server *s, conn *c, const char *line, size_t len)
 
     if (why == NULL) {
         c->authed = 1;
+        c->deadline = NEVER;
         backend_reply(s, c, "ok");
         return;
     }

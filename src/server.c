@@ -242,6 +242,12 @@ static void expire(server *s, conn *c, int64_t now)
         }
         break;
     case SERVING:
+        if (!c->authed && s->cfg->auth.inner_secret_len > 0) {
+            s->n.timeouts++;
+            log_line("info", "%s: no inner secret in time", c->peer);
+            conn_kill(s, c);
+            break;
+        }
         c->deadline = NEVER;
         break;
     case CLOSING:

@@ -167,18 +167,18 @@ run(main())
 PYEOF
 }
 
-@test "auth: expiry follows the wall clock: a 1-second token binds now and is refused 2 s later" {
+@test "auth: expiry follows the wall clock: a 2-second token binds now and is refused 3 s later" {
     WSPUSH_SECRET="$SECRET" start_server
-    export TOK=$(WSPUSH_SECRET="$SECRET" "$WSPUSH" token uid1 1)
+    export TOK=$(WSPUSH_SECRET="$SECRET" "$WSPUSH" token uid1 2)
     now=$(date +%s)
     exp=$(echo "$TOK" | cut -d. -f3)
-    [ "$exp" -ge "$now" ] && [ "$exp" -le $((now + 2)) ]
+    [ "$exp" -ge $((now + 1)) ] && [ "$exp" -le $((now + 2)) ]
     py <<'PYEOF'
 import os, time
 from wsraw import *
 page = Page(bind=os.environ["TOK"])
 wait_online("uid1")
-time.sleep(2.2)
+time.sleep(3.2)
 p = Page()
 p.send_text(os.environ["TOK"])
 p.expect_close(4002)
@@ -481,5 +481,34 @@ PYEOF
 @test "auth: unit tests: a failed reload keeps the old secret and list, exact origins, the inner check" {
     for g in reload origins inner; do
         run $WRAP "$BUILD/test_auth" "$g"; echo "$g: $output"; [ "$status" -eq 0 ]
+    done
+}
+
+@test "auth: with an inner secret, a backend silent past --handshake-timeout is closed; one that gave it may idle" {
+    WSPUSH_INNER_SECRET="$SECRET" start_server --handshake-timeout 0.3
+    py <<'PYEOF'
+import os, time
+from wsraw import *
+from wspeer import stats
+silent = Inner(port=inner_port())
+ok = Inner(port=inner_port())
+assert ok.request("auth " + os.environ["SECRET"]) == "ok"
+t0 = time.time()
+assert silent.is_closed(5), "an unauthenticated backend stayed connected"
+assert time.time() - t0 < 3
+time.sleep(0.6)
+assert ok.request("auth " + os.environ["SECRET"]) == "error unknown command"
+assert ok.request("online nobody") == "fail"
+os.environ["INNER_SECRET"] = os.environ["SECRET"]
+assert stats()["timeouts"] == 1
+PYEOF
+}
+
+@test "auth: --help lists the trust options and the token command" {
+    run "$WSPUSH" --help
+    [ "$status" -eq 0 ]
+    for w in --secret-file --inner-secret-file --origin --origin-file \
+             WSPUSH_SECRET WSPUSH_INNER_SECRET unix:PATH "token UID [TTL]"; do
+        [[ "$output" == *"$w"* ]] || { echo "missing $w"; false; }
     done
 }
