@@ -391,12 +391,13 @@ static int open_ports(server *s)
         goto fail;
     }
     server_accepting(s, 1);
+    /* Warnings first: whoever waits for "listening" has them by then. */
+    auth_warn(&s->cfg->auth, s->ws_fd, s->inner_fd, log_line);
     net_local_name(s->ws_fd, name, sizeof name);
     printf("listening ws %s\n", name);
     net_local_name(s->inner_fd, name, sizeof name);
     printf("listening inner %s\n", name);
     fflush(stdout);
-    auth_warn(&s->cfg->auth, s->ws_fd, s->inner_fd, log_line);
     return 0;
 fail:
     fprintf(stderr, "wspush: %s\n", err);
