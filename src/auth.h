@@ -74,6 +74,8 @@ typedef struct auth_config {
 
 /**
  * @brief Note one `--origin` value (checked later by auth_load()).
+ * @param[in,out] a the configuration.
+ * @param[in] origin the value; it must outlive @p a (an argv string).
  * @return 0, or -1 if there are AUTH_MAX_ORIGINS already.
  */
 int auth_add_origin(auth_config *a, const char *origin);
@@ -108,6 +110,7 @@ int auth_load(auth_config *a, char *err, size_t errlen);
  * Yes if the allow-list is empty, if the request has no Origin header (a
  * non-browser client, which could send any Origin it likes anyway), or
  * if the value is on the list, byte for byte.
+ * @param[in] a the loaded configuration.
  * @param[in] origin the header's value, or NULL if there was none.
  * @param[in] len its length.
  * @return 1 if allowed, else 0.
@@ -116,6 +119,7 @@ int auth_origin_allowed(const auth_config *a, const char *origin, size_t len);
 
 /**
  * @brief Check a backend's first line against the inner secret.
+ * @param[in] a the loaded configuration, with an inner secret.
  * @param[in] line the line, without its line ending.
  * @param[in] len its length.
  * @return NULL if it is `auth SECRET` with the right secret; else the
@@ -130,6 +134,10 @@ const char *auth_inner_check(const auth_config *a, const char *line,
  *        socket, send `auth SECRET` and read the reply.
  *
  * Does nothing if no inner secret is configured.
+ * @param[in] a the loaded configuration.
+ * @param[in] fd the connected socket (with read and write timeouts).
+ * @param[out] err on failure, one line saying why.
+ * @param[in] errlen size of @p err.
  * @return 0 if the server answered "ok" (or nothing was needed), -1 with
  *         @p err set otherwise.
  */
@@ -143,7 +151,9 @@ int auth_client_hello(const auth_config *a, int fd, char *err, size_t errlen);
  * uid), and one if the inner port is a TCP address that is not loopback
  * and there is no inner secret (anyone who reaches it can push). Unix
  * domain sockets are local and never warned about.
- * @param[in] ws_fd, inner_fd the listening sockets.
+ * @param[in] a the loaded configuration.
+ * @param[in] ws_fd the WebSocket port's listening socket.
+ * @param[in] inner_fd the inner port's listening socket.
  * @param[in] log the server's logging function (log_line).
  */
 void auth_warn(const auth_config *a, int ws_fd, int inner_fd,

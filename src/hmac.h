@@ -66,6 +66,9 @@ void hmac_sha1(const void *key, size_t keylen, const void *data, size_t len,
  * memcmp() returns at the first difference, so its running time tells an
  * attacker how many leading bytes of a forged MAC were right; this looks at
  * every byte whatever they hold.
+ * @param[in] a first buffer.
+ * @param[in] b second buffer.
+ * @param[in] n bytes to compare.
  * @return 1 if the @p n bytes are equal, else 0.
  */
 int hmac_equal(const void *a, const void *b, size_t n);

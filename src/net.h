@@ -45,7 +45,9 @@ int net_listen(const char *spec, int backlog, char *err, size_t errsize);
 int net_connect(const char *spec, long timeout_ms, char *err, size_t errsize);
 
 /** @brief Close a listening socket; if @p spec is unix:PATH, remove the
- *  socket file too (the server does this on exit). */
+ *  socket file too (the server does this on exit).
+ *  @param[in] fd the socket from net_listen().
+ *  @param[in] spec the address it was opened with. */
 void net_unlisten(int fd, const char *spec);
 
 /** @brief Write the socket's own address as "HOST:PORT" into @p buf
