@@ -249,9 +249,10 @@ int auth_origin_allowed(const auth_config *a, const char *origin, size_t len)
  * Loading
  * --------------------------------------------------------------------- */
 
-/* Safe to call again on reload (SIGHUP): see auth.h. The lead wires the
- * reload to call this on the live config; nothing else needs redoing,
- * since pages read the config each time they bind. */
+/* Safe to call again on reload (SIGHUP), on the live config: see auth.h.
+ * Nothing else needs redoing, since a page reads the secret when it binds
+ * and the allow-list when it upgrades, and a backend reads the inner
+ * secret when it sends its first line. */
 int auth_load(auth_config *a, char *err, size_t errlen)
 {
     static auth_config next;   /* static: 6 KB off the stack */
