@@ -390,6 +390,17 @@ PYEOF
     [ "$status" -eq 1 ] && [[ "$output" == *"bad address"* ]]
 }
 
+@test "auth: the WebSocket port can be a Unix socket too (for a proxy in front): curl gets its 400" {
+    sock="$BATS_TEST_TMPDIR/ws.sock"
+    start_server --ws "unix:$sock"
+    grep -qx "listening ws unix:$sock" "$SERVER_OUT"
+    run curl -sS -i --max-time 5 --unix-socket "$sock" http://localhost/
+    [ "$status" -eq 0 ]
+    [[ "${lines[0]}" == "HTTP/1.1 400 "* ]]
+    stop_server
+    [ ! -e "$sock" ]
+}
+
 # ------------------------------------------------------------------------
 # The inner secret
 # ------------------------------------------------------------------------
