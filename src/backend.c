@@ -69,13 +69,38 @@ static void answer_stats(server *s, conn *c)
           (long long)((ev_now_ms() - s->started) / 1000));
 }
 
+/* With an inner secret, a backend's first request must be "auth SECRET"
+ * (docs/PROTOCOL.md): "ok", or an error and the connection is closed, so
+ * every wrong guess costs a new connection. */
+static void authenticate(server *s, conn *c, const char *line, size_t len)
+{
+    const char *why = auth_inner_check(&s->cfg->auth, line, len);
+
+    if (why == NULL) {
+        c->authed = 1;
+        c->deadline = NEVER;
+        backend_reply(s, c, "ok");
+        return;
+    }
+    s->n.errors++;
+    log_line("info", "%s: inner port: %s", c->peer, why);
+    backend_reply(s, c, "error %s", why);
+    conn_closing(s, c);
+}
+
 /* Answer one request line (without its line ending). */
 static void answer(server *s, conn *c, const char *line, size_t len)
 {
     inner_request req;
     size_t n;
+    int kind = inner_parse(line, len, &req);
 
-    switch (inner_parse(line, len, &req)) {
+    if (kind != INNER_EMPTY && !c->authed &&
+        s->cfg->auth.inner_secret_len > 0) {
+        authenticate(s, c, line, len);
+        return;
+    }
+    switch (kind) {
     case INNER_EMPTY:
         return;
     case INNER_PUSH:

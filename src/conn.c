@@ -269,6 +269,11 @@ conn *conn_new(server *s, int fd, enum conn_kind kind)
         s->ninner++;
         c->state = SERVING;
         c->deadline = NEVER;        /* backends may stay connected idle */
+        if (s->cfg->auth.inner_secret_len == 0)
+            c->authed = 1;          /* nothing to give, even after a reload */
+        else                        /* the secret first, in time */
+            conn_set_deadline(s, c, ev_now_ms() +
+                              s->cfg->handshake_timeout_ms);
     } else {
         c->state = CLOSING;         /* refuse() queues the answer */
         c->deadline = NEVER;

@@ -61,6 +61,8 @@ typedef struct conn {
     int dead;                   /* killed, waiting to be freed */
     int eof;                    /* inner: the backend closed its side */
     int holds_spare;            /* a refusal using the spare fd's slot */
+    int authed;                 /* inner: gave the inner secret, or none
+                                   was required when it connected */
     ws_decoder dec;             /* page: frame decoder */
     bytes in;                   /* handshake head, uid or partial line */
     bytes out;                  /* queued output */

@@ -5,6 +5,7 @@
  *   wspush [OPTIONS] push UID [JSON]  push to UID's pages, print the reply
  *   wspush [OPTIONS] send LINE...     send raw request lines
  *   wspush [OPTIONS] broadcast MSG | online UID | stats
+ *   wspush [OPTIONS] token UID [TTL]  print a signed page token
  *
  * Options are parsed by hand: POSIX getopt() has no long options, and
  * getopt_long() is an extension. */
@@ -16,12 +17,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/select.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "inner.h"
 #include "net.h"
 #include "server.h"
 #include "static.h"
+#include "token.h"
 
 #define WSPUSH_VERSION "0.1.0"
 
@@ -32,10 +35,19 @@ static const char usage_text[] =
 "       wspush [OPTIONS] broadcast MESSAGE   push to every page\n"
 "       wspush [OPTIONS] online UID          count UID's pages\n"
 "       wspush [OPTIONS] stats               print the server's counters\n"
+"       wspush [OPTIONS] token UID [TTL]     print a page token for UID,\n"
+"                                            valid TTL seconds (default 86400)\n"
 "\n"
-"Ports (HOST:PORT or [IPV6]:PORT; port 0 picks a free port):\n"
+"Ports (HOST:PORT, [IPV6]:PORT or unix:PATH; port 0 picks a free port):\n"
 "  --ws ADDR             WebSocket port            (default 0.0.0.0:1234)\n"
 "  --inner ADDR          inner text port           (default 127.0.0.1:5678)\n"
+"Trust (secrets come from files or the environment, never from here):\n"
+"  --secret-file PATH    pages must send a token signed with this secret\n"
+"                        (else $WSPUSH_SECRET; neither: bare uids, as the seed)\n"
+"  --inner-secret-file PATH  backends must first send 'auth SECRET'\n"
+"                        (else $WSPUSH_INNER_SECRET; neither: no auth)\n"
+"  --origin ORIGIN       allow this Origin only (repeatable; exact match)\n"
+"  --origin-file PATH    allow the origins listed in PATH, one a line\n"
 "Limits:\n"
 "  --max-clients N       connections, both ports   (default FD_SETSIZE-32)\n"
 "  --max-message BYTES   message from a page       (default 65536)\n"
@@ -170,6 +182,9 @@ static int write_all(int fd, const char *p, size_t n)
     return 0;
 }
 
+/* The inner secret the client commands give first, if any. */
+static const auth_config *client_auth;
+
 /* Send each line to the inner port and print each reply line. Returns the
  * exit status: 0 if every reply began with "ok", 1 otherwise. */
 static int client(const char *addr, long timeout_ms, char **lines, int n)
@@ -179,6 +194,10 @@ static int client(const char *addr, long timeout_ms, char **lines, int n)
     int fd, i, status = EXIT_OK;
 
     fd = net_connect(addr, timeout_ms, err, sizeof err);
+    if (fd >= 0 && auth_client_hello(client_auth, fd, err, sizeof err) < 0) {
+        close(fd);
+        fd = -1;
+    }
     if (fd < 0) {
         fprintf(stderr, "wspush: %s\n", err);
         return EXIT_FAIL;
@@ -227,12 +246,40 @@ static int client(const char *addr, long timeout_ms, char **lines, int n)
     return status;
 }
 
+/* wspush token UID [TTL]: print a token for UID that expires TTL seconds
+ * from now, signed with the page secret. */
+static int token(const auth_config *auth, int argc, char **argv)
+{
+    char tok[TOKEN_MAX_LEN + 1], *end;
+    long long ttl = 86400;
+
+    if (argc < 2 || argc > 3) die_usage("usage: %s UID [TTL]", "token");
+    if (argc == 3) {
+        errno = 0;
+        ttl = strtoll(argv[2], &end, 10);
+        if (errno || end == argv[2] || *end || ttl < 1 || ttl > 315360000)
+            die_usage("token: bad TTL '%s' (expected seconds, 1 to "
+                      "315360000)", argv[2]);
+    }
+    if (auth->secret_len == 0)
+        die_usage("token: %s", "no secret: give --secret-file PATH or set "
+                  "WSPUSH_SECRET");
+    if (token_mint(tok, sizeof tok, auth->secret, auth->secret_len, argv[1],
+                   strlen(argv[1]), (long long)time(NULL) + ttl) == 0)
+        die_usage("token: the uid must be 1 to 256 bytes of UTF-8: %s",
+                  argv[1]);
+    puts(tok);
+    return EXIT_OK;
+}
+
 /* Run a client command (argv[0] is its name). */
 static int command(const char *addr, long timeout_ms, int argc, char **argv)
 {
     const char *cmd = argv[0];
     char *line;
     int rc;
+
+    if (strcmp(cmd, "token") == 0) return token(client_auth, argc, argv);
 
     if (strcmp(cmd, "push") == 0) {
         inner_request req;
@@ -304,8 +351,8 @@ static const char *value_of(const char *name, int argc, char **argv, int *i)
 int main(int argc, char **argv)
 {
     server_config cfg;
+    char err[512];
     long timeout_ms = 5000;
-    char err[256];
     int i, fd;
     const char *v;
 
@@ -327,6 +374,15 @@ int main(int argc, char **argv)
             cfg.ws_addr = v;
         } else if ((v = value_of("--inner", argc, argv, &i))) {
             cfg.inner_addr = v;
+        } else if ((v = value_of("--secret-file", argc, argv, &i))) {
+            cfg.auth.secret_file = v;
+        } else if ((v = value_of("--inner-secret-file", argc, argv, &i))) {
+            cfg.auth.inner_secret_file = v;
+        } else if ((v = value_of("--origin", argc, argv, &i))) {
+            if (auth_add_origin(&cfg.auth, v) < 0)
+                die_usage("too many --origin options (at most %s)", "64");
+        } else if ((v = value_of("--origin-file", argc, argv, &i))) {
+            cfg.auth.origin_file = v;
         } else if ((v = value_of("--protocol", argc, argv, &i))) {
             cfg.protocol = v;
         } else if ((v = value_of("--web", argc, argv, &i))) {
@@ -375,6 +431,11 @@ int main(int argc, char **argv)
      * into it. Hold those numbers with /dev/null. */
     while ((fd = open("/dev/null", O_RDWR)) >= 0 && fd <= 2) {}
     if (fd > 2) close(fd);
+    if (auth_load(&cfg.auth, err, sizeof err) < 0) {
+        fprintf(stderr, "wspush: %s\n", err);
+        return EXIT_USAGE;
+    }
+    client_auth = &cfg.auth;
     if (i < argc) {
         /* A server that closed on us must not kill the client silently:
          * a failed write is reported instead. */

@@ -2,18 +2,29 @@
  *
  * Everything here is POSIX: getaddrinfo() for names and both address
  * families, fcntl() for O_NONBLOCK and FD_CLOEXEC (accept4() and
- * SOCK_NONBLOCK would save a call but are Linux-only). */
+ * SOCK_NONBLOCK would save a call but are Linux-only), and AF_UNIX for
+ * "unix:PATH" addresses. */
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/select.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/time.h>
+#include <sys/un.h>
 #include <unistd.h>
 #include "net.h"
+
+#define UNIX_PREFIX "unix:"
+
+static int connect_within(int fd, const struct sockaddr *sa, socklen_t len,
+                          long timeout_ms);
+static int open_unix(const char *spec, int backlog, long timeout_ms,
+                     char *err, size_t errsize);
 
 /* Split "HOST:PORT" or "[HOST]:PORT" into host and port strings; the port
  * must be 0-65535 in decimal. Returns 0, or -1 if the form is wrong. */
@@ -143,6 +154,8 @@ static int open_first(const char *spec, int backlog, long timeout_ms,
     struct addrinfo *res, *ai;
     int fd = -1, saved = 0, passive = backlog > 0;
 
+    if (strncmp(spec, UNIX_PREFIX, sizeof UNIX_PREFIX - 1) == 0)
+        return open_unix(spec, backlog, timeout_ms, err, errsize);
     res = resolve(spec, passive, err, errsize);
     if (res == NULL) return -1;
     for (ai = res; ai != NULL; ai = ai->ai_next) {
@@ -184,6 +197,16 @@ static int format(const struct sockaddr *sa, socklen_t len,
     char host[64], port[8];
     int n;
 
+    if (sa->sa_family == AF_UNIX) {
+        /* An unnamed socket (a client's) has no path: say so. */
+        const struct sockaddr_un *un = (const struct sockaddr_un *)sa;
+        size_t off = offsetof(struct sockaddr_un, sun_path);
+        size_t plen = len > off ? strnlen(un->sun_path, len - off) : 0;
+
+        n = snprintf(buf, size, UNIX_PREFIX "%.*s", (int)plen,
+                     plen ? un->sun_path : "(client)");
+        return n < 0 || (size_t)n >= size ? -1 : 0;
+    }
     if (getnameinfo(sa, len, host, sizeof host, port, sizeof port,
                     NI_NUMERICHOST | NI_NUMERICSERV) != 0)
         return -1;
@@ -210,4 +233,92 @@ int net_peer_name(int fd, char *buf, size_t size)
 
     if (getpeername(fd, (struct sockaddr *)&ss, &len) < 0) return -1;
     return format((struct sockaddr *)&ss, len, buf, size);
+}
+
+/* ------------------------------------------------------------------------
+ * Unix domain sockets
+ * --------------------------------------------------------------------- */
+
+/* Make way for bind() at path: a socket file left by a server that died
+ * is removed, but only a socket file, and only if nobody answers on it.
+ * Returns 0, or -1 with errno set (EADDRINUSE: a server is listening). */
+static int clear_stale(const struct sockaddr_un *sa)
+{
+    struct stat st;
+    int probe, rc, saved;
+
+    if (lstat(sa->sun_path, &st) < 0)
+        return errno == ENOENT ? 0 : -1;
+    if (!S_ISSOCK(st.st_mode)) {
+        errno = EEXIST;
+        return -1;
+    }
+    probe = socket(AF_UNIX, SOCK_STREAM, 0);
+    if (probe < 0) return -1;
+    fcntl(probe, F_SETFL, O_NONBLOCK);
+    rc = connect(probe, (const struct sockaddr *)sa, sizeof *sa);
+    saved = errno;
+    close(probe);
+    if (rc == 0 || saved == EAGAIN || saved == EINPROGRESS) {
+        errno = EADDRINUSE;
+        return -1;
+    }
+    if (saved != ECONNREFUSED) {
+        errno = saved;
+        return -1;
+    }
+    return unlink(sa->sun_path) < 0 && errno != ENOENT ? -1 : 0;
+}
+
+/* Listen on (backlog > 0) or connect to a Unix domain socket, spec being
+ * "unix:PATH". The socket file is created with mode 0660: its permissions,
+ * and its directory's, are the access control. Returns the socket, or -1
+ * with err set. */
+static int open_unix(const char *spec, int backlog, long timeout_ms,
+                     char *err, size_t errsize)
+{
+    const char *path = spec + sizeof UNIX_PREFIX - 1;
+    struct sockaddr_un sa;
+    mode_t old;
+    int fd, rc = -1, saved;
+
+    memset(&sa, 0, sizeof sa);
+    if (path[0] == '\0' || strlen(path) >= sizeof sa.sun_path) {
+        snprintf(err, errsize, "bad address '%s' (expected unix:PATH, the "
+                 "path 1 to %d bytes)", spec, (int)sizeof sa.sun_path - 1);
+        return -1;
+    }
+    sa.sun_family = AF_UNIX;
+    strcpy(sa.sun_path, path);
+    fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    if (fd >= 0 && backlog <= 0) {
+        rc = connect_within(fd, (struct sockaddr *)&sa, sizeof sa,
+                            timeout_ms);
+    } else if (fd >= 0 && clear_stale(&sa) == 0) {
+        old = umask(0117);      /* rw for the owner and the group only */
+        rc = bind(fd, (struct sockaddr *)&sa, sizeof sa);
+        umask(old);
+        if (rc == 0) rc = listen(fd, backlog);
+        if (rc == 0) rc = net_nonblock(fd);
+    }
+    if (rc == 0) return fd;
+    saved = errno;
+    if (fd >= 0) close(fd);
+    snprintf(err, errsize, "cannot %s %s: %s", backlog > 0 ? "listen on" :
+             "connect to", spec, saved == EEXIST ?
+             "the path exists and is not a socket" : strerror(saved));
+    return -1;
+}
+
+void net_unlisten(int fd, const char *spec)
+{
+    char name[NET_NAME_MAX + 40];
+
+    /* A socket that never got bound to the path (its name differs)
+     * leaves the file alone. */
+    if (strncmp(spec, UNIX_PREFIX, sizeof UNIX_PREFIX - 1) == 0 &&
+        net_local_name(fd, name, sizeof name) == 0 &&
+        strcmp(name, spec) == 0)
+        unlink(spec + sizeof UNIX_PREFIX - 1);
+    close(fd);
 }

@@ -9,10 +9,12 @@
  * events becomes an action: a piece of the uid, a pong, an echoed close,
  * or the close code its error maps to. */
 #include <string.h>
+#include <time.h>
 
 #include "conn.h"
 #include "handshake.h"
 #include "static.h"
+#include "token.h"
 
 /* Answer an HTTP request with an error status and close. */
 void page_refuse(server *s, conn *c, int status, const char *reason)
@@ -71,22 +73,40 @@ void page_close(server *s, conn *c, unsigned code, const char *reason)
     conn_closing(s, c);
 }
 
+/* Close a page whose first message is no uid it may have. With a secret
+ * every such message is an invalid token: one code, 4001, that the web
+ * client takes as final; the log keeps the detail. */
+static void bad_uid(server *s, conn *c, unsigned code, const char *why)
+{
+    s->n.bad++;
+    if (s->cfg->auth.secret_len > 0 && code != AUTH_CLOSE_EXPIRED) {
+        log_line("info", "%s: token invalid: %s", c->peer, why);
+        code = AUTH_CLOSE_INVALID;
+        why = "token invalid";
+    }
+    page_close(s, c, code, why);
+}
+
 /* A piece of a data message. Before the page has a uid, the message is its
- * uid; after that, messages are ignored (the seed does the same: only the
- * first message means anything). Returns -1 if the page was closed. */
+ * uid, or with a secret its token; after that, messages are ignored (the
+ * seed does the same: only the first message means anything). Returns -1
+ * if the page was closed. */
 static int page_data(server *s, conn *c, const ws_event *ev)
 {
-    char shown[64];
+    const auth_config *auth = &s->cfg->auth;
+    size_t max = auth->secret_len > 0 ? TOKEN_MAX_LEN : UIDMAP_UID_MAX;
+    char shown[64], uid[UIDMAP_UID_MAX];
+    size_t uid_len;
+    const char *why;
+    int rc;
 
     if (c->state != OPEN) return 0;
     if (ev->opcode != WS_OP_TEXT) {
-        s->n.bad++;
-        page_close(s, c, WS_CLOSE_UNSUPPORTED, "uid must be a text message");
+        bad_uid(s, c, WS_CLOSE_UNSUPPORTED, "uid must be a text message");
         return -1;
     }
-    if (ev->len > UIDMAP_UID_MAX - bytes_pending(&c->in)) {
-        s->n.bad++;
-        page_close(s, c, WS_CLOSE_POLICY, "uid too long (max 256 bytes)");
+    if (ev->len > max - bytes_pending(&c->in)) {
+        bad_uid(s, c, WS_CLOSE_POLICY, "uid too long (max 256 bytes)");
         return -1;
     }
     if (ev->len > 0 && bytes_append(&c->in, ev->data, ev->len) < 0) {
@@ -95,17 +115,31 @@ static int page_data(server *s, conn *c, const ws_event *ev)
     }
     if (!ev->last) return 0;
     if (bytes_pending(&c->in) == 0) {
-        s->n.bad++;
-        page_close(s, c, WS_CLOSE_POLICY, "empty uid");
+        bad_uid(s, c, WS_CLOSE_POLICY, "empty uid");
         return -1;
     }
-    if (uidmap_add(&s->uids, (const char *)c->in.data, c->in.len,
+    uid_len = c->in.len;
+    if (auth->secret_len > 0) {
+        rc = token_verify((const char *)c->in.data, c->in.len, auth->secret,
+                          auth->secret_len, (int64_t)time(NULL), uid,
+                          &uid_len, &why);
+        if (rc == TOKEN_EXPIRED) {
+            bad_uid(s, c, AUTH_CLOSE_EXPIRED, "token expired");
+            return -1;
+        }
+        if (rc != TOKEN_OK) {
+            bad_uid(s, c, AUTH_CLOSE_INVALID, why);
+            return -1;
+        }
+        memcpy(c->in.data, uid, uid_len);
+    }
+    if (uidmap_add(&s->uids, (const char *)c->in.data, uid_len,
                    &c->link) < 0) {
         page_close(s, c, WS_CLOSE_INTERNAL, "out of memory");
         return -1;
     }
     log_line("info", "%s: bound to uid '%s'", c->peer,
-            log_escape(c->in.data, c->in.len, shown, sizeof shown));
+            log_escape(c->in.data, uid_len, shown, sizeof shown));
     bytes_free(&c->in);
     c->state = BOUND;
     return 0;
@@ -174,6 +208,16 @@ void page_handshake(server *s, conn *c, const uint8_t *p, size_t n)
     if (rc == HS_ERROR) {
         s->n.bad++;
         page_refuse(s, c, req.status, req.reason);
+        return;
+    }
+    if (!auth_origin_allowed(&cfg->auth, req.origin, req.origin_len)) {
+        char shown[64];
+
+        s->n.bad++;
+        log_line("info", "%s: origin '%s' is not on the allow-list", c->peer,
+                 log_escape((const uint8_t *)req.origin, req.origin_len,
+                            shown, sizeof shown));
+        page_refuse(s, c, 403, "origin not allowed");
         return;
     }
     if (cfg->protocol && req.protocols &&

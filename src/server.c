@@ -242,6 +242,12 @@ static void expire(server *s, conn *c, int64_t now)
         }
         break;
     case SERVING:
+        if (!c->authed && s->cfg->auth.inner_secret_len > 0) {
+            s->n.timeouts++;
+            log_line("info", "%s: no inner secret in time", c->peer);
+            conn_kill(s, c);
+            break;
+        }
         c->deadline = NEVER;
         break;
     case CLOSING:
@@ -385,6 +391,8 @@ static int open_ports(server *s)
         goto fail;
     }
     server_accepting(s, 1);
+    /* Warnings first: whoever waits for "listening" has them by then. */
+    auth_warn(&s->cfg->auth, s->ws_fd, s->inner_fd, log_line);
     net_local_name(s->ws_fd, name, sizeof name);
     printf("listening ws %s\n", name);
     net_local_name(s->inner_fd, name, sizeof name);
@@ -447,8 +455,8 @@ int server_run(const server_config *cfg)
     while (s.conns) conn_kill(&s, s.conns);
     flush_all(&s);
     uidmap_free(&s.uids);
-    if (s.ws_fd >= 0) close(s.ws_fd);
-    if (s.inner_fd >= 0) close(s.inner_fd);
+    if (s.ws_fd >= 0) net_unlisten(s.ws_fd, cfg->ws_addr);
+    if (s.inner_fd >= 0) net_unlisten(s.inner_fd, cfg->inner_addr);
     if (s.spare_fd >= 0) close(s.spare_fd);
     close(s.sig_pipe[0]);
     close(s.sig_pipe[1]);

@@ -19,6 +19,8 @@
 
 #include <stddef.h>
 
+#include "auth.h"
+
 /** Settings; server_config_init() fills in the documented defaults. */
 typedef struct server_config {
     const char *ws_addr;       /**< WebSocket listen address, "0.0.0.0:1234" */
@@ -46,6 +48,8 @@ typedef struct server_config {
                                     port with this folder's files (see
                                     static.h), or NULL: 400 (default) */
     int verbose;               /**< log every connection event */
+    auth_config auth;          /**< secrets and Origin allow-list, read by
+                                    auth_load() (auth.h); zero: none */
 } server_config;
 
 /** @brief Fill @p cfg with the defaults. */

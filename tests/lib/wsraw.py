@@ -262,10 +262,23 @@ class Page(Conn):
 
 
 class Inner(Conn):
-    """A backend on the inner port."""
+    """A backend on the inner port: TCP, or the Unix domain socket named by
+    INNER_UNIX if set. If INNER_SECRET is set, it first gives that secret
+    ("auth SECRET", docs/PROTOCOL.md) and checks the "ok"."""
 
     def __init__(self, port=None, host=HOST):
-        Conn.__init__(self, port or inner_port(), host)
+        path = os.environ.get("INNER_UNIX")
+        if path and port is None:
+            self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            self.sock.settimeout(TIMEOUT)
+            self.sock.connect(path)
+            self.buf = b""
+        else:
+            Conn.__init__(self, port or inner_port(), host)
+        secret = os.environ.get("INNER_SECRET")
+        if secret:
+            reply = self.request("auth " + secret)
+            assert reply == "ok", "auth answered %r" % reply
 
     def request(self, line, ending="\n"):
         self.send(line + ending)
