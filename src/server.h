@@ -42,6 +42,9 @@ typedef struct server_config {
                                     long after a ping, 30 s */
     long linger_ms;            /**< time a closing connection gets to
                                     drain and say goodbye, 2 s */
+    int echo;                  /**< echo mode: send each message back to
+                                    its page, bind no uid (conformance
+                                    testing); see main.c */
     int verbose;               /**< log every connection event */
 } server_config;
 
