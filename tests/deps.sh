@@ -7,6 +7,8 @@
 #   php-cli             runs the seed's PHP backend snippet unchanged
 #   clang               the warning-free build check
 #   curl                a plain HTTP client against the WebSocket port
+# `deps.sh fuzz` (make fuzz) also wants libFuzzer's runtime:
+#   libclang-rt-N-dev   clang -fsanitize=fuzzer, N being clang's version
 # As root with apt-get, missing ones are installed; otherwise this says
 # exactly what is missing and fails, so no test is skipped silently.
 set -eu
@@ -16,6 +18,18 @@ missing=""
 command -v php >/dev/null 2>&1 || missing="$missing php-cli"
 command -v clang >/dev/null 2>&1 || missing="$missing clang"
 command -v curl >/dev/null 2>&1 || missing="$missing curl"
+if [ "${1:-}" = fuzz ] && command -v clang >/dev/null 2>&1; then
+    # Link a do-nothing target: that is what needs the runtime.
+    probe=$(mktemp -d)
+    printf '%s\n' '#include <stddef.h>' '#include <stdint.h>' \
+        'int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);' \
+        'int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)' \
+        '{ (void)d; (void)n; return 0; }' >"$probe/probe.c"
+    clang -fsanitize=fuzzer,address,undefined -o "$probe/probe" \
+        "$probe/probe.c" >/dev/null 2>&1 ||
+        missing="$missing libclang-rt-$(clang -dumpversion | cut -d. -f1)-dev"
+    rm -rf "$probe"
+fi
 [ -z "$missing" ] && exit 0
 
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
