@@ -34,7 +34,7 @@ for name in "$@"; do
         continue
     fi
     total=$((total + runs))
-    printf 'fuzz %-10s %10s executions in %s s (%s/s), %s inputs found\n' \
+    printf 'fuzz %-10s %10s executions in %s s (%s/s), corpus of %s\n' \
         "$name" "$runs" "$secs" "$rate" "$corpus"
 done
 echo "fuzz: $total executions in all, $# targets, ${secs} s each"
