@@ -3,6 +3,7 @@
 #   make          build build/wspush
 #   make run      build and start the server on the default ports
 #   make test     build everything and run every test (bats)
+#   make fuzz     run each libFuzzer target for FUZZ_TIME seconds (clang)
 #
 # Variables: CC, CFLAGS, LDFLAGS as usual; WERROR= to build without -Werror.
 
@@ -18,8 +19,10 @@ LIB_OBJ   = $(LIB_SRC:src/%.c=$(B)/obj/%.o)
 HEADERS   = $(wildcard src/*.h)
 UNIT      = $(patsubst tests/unit/%.c,$(B)/%,$(wildcard tests/unit/test_*.c))
 TOOLS     = $(patsubst tests/tools/%.c,$(B)/%,$(wildcard tests/tools/*.c))
+FUZZ      = $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+REPLAY    = $(FUZZ:%=$(B)/fuzz_%)
 
-.PHONY: all run test unit sanitize valgrind clean
+.PHONY: all run test unit sanitize valgrind fuzz clean
 
 all: $(B)/wspush
 
@@ -39,10 +42,19 @@ $(B)/test_%: tests/unit/test_%.c tests/unit/check.h $(B)/libwspush.a
 $(B)/%: tests/tools/%.c $(B)/libwspush.a
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libwspush.a
 
+# A fuzz target linked with replay.c instead of libFuzzer: runs the saved
+# inputs given as arguments (tests/fuzz.bats gives it the corpus).
+$(B)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(B)/libwspush.a
+	$(CC) $(CPPFLAGS) -Itests/fuzz $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c $(B)/libwspush.a
+
+# The same target linked with libFuzzer (make fuzz builds these).
+$(B)/fuzzer_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(B)/libwspush.a
+	$(CC) $(CPPFLAGS) -Itests/fuzz $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libwspush.a
+
 $(B)/obj:
 	mkdir -p $@
 
-unit: $(UNIT) $(TOOLS)
+unit: $(UNIT) $(TOOLS) $(REPLAY)
 
 run: $(B)/wspush
 	$(B)/wspush $(RUN_FLAGS)
@@ -68,6 +80,19 @@ valgrind: all unit
 	@command -v valgrind >/dev/null || { echo "make valgrind needs valgrind (apt-get install valgrind)"; exit 1; }
 	tests/deps.sh
 	WSPUSH_WRAP="$(VALGRIND)" tests/run.sh
+
+# Coverage-guided fuzzing: every module rebuilt by clang with libFuzzer's
+# instrumentation and ASan+UBSan, then each target run for FUZZ_TIME
+# seconds from its corpus (tests/fuzz/run.sh prints the executions).
+FUZZ_TIME ?= 60
+FUZZ_CC   ?= clang
+FUZZ_SAN   = -fsanitize=address,undefined -fno-sanitize-recover=all
+fuzz:
+	tests/deps.sh fuzz
+	$(MAKE) B=build/fuzz CC="$(FUZZ_CC)" \
+	    CFLAGS="-O1 -g -fno-omit-frame-pointer $(FUZZ_SAN) -fsanitize=fuzzer-no-link" \
+	    LDFLAGS="$(FUZZ_SAN) -fsanitize=fuzzer" $(FUZZ:%=build/fuzz/fuzzer_%)
+	tests/fuzz/run.sh build/fuzz $(FUZZ_TIME) $(FUZZ)
 
 clean:
 	rm -rf $(B) build

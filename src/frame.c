@@ -244,15 +244,17 @@ static size_t control_payload(ws_decoder *d, uint8_t *p, size_t avail,
 static size_t data_payload(ws_decoder *d, uint8_t *p, size_t avail,
                            ws_event *ev)
 {
-    size_t n = take(d, avail);
+    size_t n = take(d, avail), bad;
     int last;
 
     if (n == 0 && d->remaining > 0) return 0;
     unmask(d, p, n);
     last = d->remaining == 0 && d->fin;
-    if (d->msg_opcode == WS_OP_TEXT
-        && (utf8_feed(&d->utf8, p, n, NULL) < 0
-            || (last && !utf8_complete(&d->utf8))))
+    /* A bad byte fails the connection there, wherever the piece ends, so
+     * the count consumed does not depend on how the bytes were split. */
+    if (d->msg_opcode == WS_OP_TEXT && utf8_feed(&d->utf8, p, n, &bad) < 0)
+        return fail(d, ev, WS_ERR_TEXT_UTF8, bad + 1);
+    if (d->msg_opcode == WS_OP_TEXT && last && !utf8_complete(&d->utf8))
         return fail(d, ev, WS_ERR_TEXT_UTF8, n);
     ev->type = WS_EV_DATA;
     ev->opcode = d->msg_opcode;

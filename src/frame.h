@@ -152,7 +152,9 @@ void ws_decoder_init(ws_decoder *d, uint64_t max_message);
  * Once WS_EV_CLOSE has been returned, later bytes are consumed and ignored
  * (§5.5.1: nothing after a close frame is data). Once WS_EV_ERROR has been
  * returned, every later call returns it again and consumes nothing; the
- * count returned by the call that fails includes the offending byte.
+ * bytes consumed by the call that fails end with the offending byte (the
+ * one that broke the rule, or the last of a frame judged whole), however
+ * the stream was split.
  *
  * @param[in,out] d decoder.
  * @param[in,out] buf received bytes; payload is unmasked in place. May be

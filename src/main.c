@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "frame.h"
 #include "inner.h"
 #include "net.h"
 #include "server.h"
@@ -59,6 +60,9 @@ static const char usage_text[] =
 "  --ping-interval S     ping a page silent for S  (default 30; 0: never)\n"
 "  --ping-timeout S      then close it after S     (default 30)\n"
 "Other:\n"
+"  --echo                echo mode, for conformance suites: send each\n"
+"                        message back as the same type, bind no uid;\n"
+"                        raises --max-queue to --max-message + 14\n"
 "  --protocol NAME       confirm this Sec-WebSocket-Protocol when offered\n"
 "  --web DIR             serve DIR's page to plain HTTP GETs on the WebSocket\n"
 "                        port (/ is DIR/index.html or DIR/web.html)\n"
@@ -370,6 +374,8 @@ int main(int argc, char **argv)
             return EXIT_OK;
         } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
             cfg.verbose = 1;
+        } else if (!strcmp(a, "--echo")) {
+            cfg.echo = 1;
         } else if ((v = value_of("--ws", argc, argv, &i))) {
             cfg.ws_addr = v;
         } else if ((v = value_of("--inner", argc, argv, &i))) {
@@ -416,6 +422,11 @@ int main(int argc, char **argv)
                 "(FD_SETSIZE - 8)\n", FD_SETSIZE - 8);
         return EXIT_USAGE;
     }
+    /* An echo leaves as one frame, header included: the largest message
+     * accepted must fit the queue, or echo mode would close a page for
+     * sending what it accepts. */
+    if (cfg.echo && cfg.max_queue < cfg.max_message + WS_MAX_HEADER)
+        cfg.max_queue = cfg.max_message + WS_MAX_HEADER;
     if (cfg.protocol && (strlen(cfg.protocol) > 128 ||
                          strpbrk(cfg.protocol, " \t\r\n,;\"") ||
                          cfg.protocol[0] == '\0'))

@@ -7,7 +7,12 @@
  *
  * The frame decoder (frame.c) does the RFC 6455 work; here each of its
  * events becomes an action: a piece of the uid, a pong, an echoed close,
- * or the close code its error maps to. */
+ * or the close code its error maps to.
+ *
+ * In echo mode (--echo) a page is never bound: it stays OPEN and each of
+ * its messages is sent back to it, whole, as the same type. Everything
+ * else (decoder, limits, output queue, closing) is the push mode's, which
+ * is what lets a conformance suite test the real code. */
 #include <string.h>
 #include <time.h>
 
@@ -145,6 +150,24 @@ static int page_data(server *s, conn *c, const ws_event *ev)
     return 0;
 }
 
+/* Echo mode: gather a message in c->in (the decoder has checked its size
+ * against --max-message) and, once its last piece is in, send it back as
+ * one frame of the same type. Returns -1 if the page was closed. */
+static int page_echo(server *s, conn *c, const ws_event *ev)
+{
+    if (ev->len > 0 && bytes_append(&c->in, ev->data, ev->len) < 0) {
+        conn_kill(s, c);
+        return -1;
+    }
+    if (!ev->last) return 0;
+    /* Only appended to, so the message starts at c->in.data (NULL when
+     * it is empty, which page_send() then does not read). */
+    if (page_send(s, c, ev->opcode, c->in.data, bytes_pending(&c->in)) < 0)
+        return -1;
+    bytes_free(&c->in);
+    return 0;
+}
+
 /* Run received bytes through the page's decoder and act on each event. */
 void page_feed(server *s, conn *c, uint8_t *p, size_t n)
 {
@@ -159,7 +182,8 @@ void page_feed(server *s, conn *c, uint8_t *p, size_t n)
         case WS_EV_NEED_MORE:
             return;
         case WS_EV_DATA:
-            if (page_data(s, c, &ev) < 0) return;
+            if ((s->cfg->echo ? page_echo(s, c, &ev)
+                              : page_data(s, c, &ev)) < 0) return;
             break;
         case WS_EV_PING:
             if (page_send(s, c, WS_OP_PONG, ev.data, ev.len) < 0) return;

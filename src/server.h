@@ -47,6 +47,9 @@ typedef struct server_config {
     const char *web_dir;       /**< answer plain HTTP GETs on the WebSocket
                                     port with this folder's files (see
                                     static.h), or NULL: 400 (default) */
+    int echo;                  /**< echo mode: send each message back to
+                                    its page, bind no uid (conformance
+                                    testing); see main.c */
     int verbose;               /**< log every connection event */
     auth_config auth;          /**< secrets and Origin allow-list, read by
                                     auth_load() (auth.h); zero: none */

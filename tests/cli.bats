@@ -8,7 +8,7 @@ load lib/helpers
     [ "$status" -eq 0 ]
     for opt in --ws --inner --max-clients --max-message --max-line \
                --max-queue --max-header --handshake-timeout \
-               --ping-interval --ping-timeout --protocol --verbose; do
+               --ping-interval --ping-timeout --protocol --echo --verbose; do
         [[ "$output" == *"$opt"* ]] || { echo "missing $opt"; false; }
     done
 }

@@ -12,6 +12,8 @@
 #   netcat-openbsd      the nc command the page shows (nc -N)
 # and one npm package, playwright-core at a pinned version, in build/npm
 # (git-ignored; never a browser download: it drives /usr/bin/chromium).
+# `deps.sh fuzz` (make fuzz) also wants libFuzzer's runtime:
+#   libclang-rt-N-dev   clang -fsanitize=fuzzer, N being clang's version
 # As root, missing ones are installed (apt-get, npm); otherwise this says
 # exactly what is missing and fails, so no test is skipped silently.
 set -eu
@@ -29,6 +31,18 @@ command -v curl >/dev/null 2>&1 || missing="$missing curl"
 command -v node >/dev/null 2>&1 || missing="$missing nodejs"
 command -v npm >/dev/null 2>&1 || missing="$missing npm"
 nc -h 2>&1 | grep -q OpenBSD || missing="$missing netcat-openbsd"
+if [ "${1:-}" = fuzz ] && command -v clang >/dev/null 2>&1; then
+    # Link a do-nothing target: that is what needs the runtime.
+    probe=$(mktemp -d)
+    printf '%s\n' '#include <stddef.h>' '#include <stdint.h>' \
+        'int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);' \
+        'int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)' \
+        '{ (void)d; (void)n; return 0; }' >"$probe/probe.c"
+    clang -fsanitize=fuzzer,address,undefined -o "$probe/probe" \
+        "$probe/probe.c" >/dev/null 2>&1 ||
+        missing="$missing libclang-rt-$(clang -dumpversion | cut -d. -f1)-dev"
+    rm -rf "$probe"
+fi
 
 root=no
 [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1 && root=yes

@@ -68,8 +68,18 @@ def frame(opcode, payload=b"", fin=True, mask=True, rsv=0, length_form=None):
     if not mask:
         return head + payload
     key = os.urandom(4)
-    body = bytes(b ^ key[i % 4] for i, b in enumerate(payload))
-    return head + key + body
+    return head + key + mask_bytes(payload, key)
+
+
+def mask_bytes(payload, key):
+    """payload XOR the 4-byte key repeated (RFC 6455 §5.3), done as one
+    big-integer XOR so that megabytes take milliseconds."""
+    n = len(payload)
+    if n == 0:
+        return b""
+    keys = (key * (n // 4 + 1))[:n]
+    x = int.from_bytes(payload, "big") ^ int.from_bytes(keys, "big")
+    return x.to_bytes(n, "big")
 
 
 def close_payload(code, reason=b""):
@@ -110,9 +120,19 @@ class Conn:
         self.buf += data
 
     def read_exact(self, n, timeout=TIMEOUT):
-        while len(self.buf) < n:
-            self.fill(timeout)
-        out, self.buf = self.buf[:n], self.buf[n:]
+        # Gather in a list: appending to bytes would copy the buffer on
+        # every read, quadratic for a message of megabytes.
+        parts, have = [self.buf], len(self.buf)
+        self.sock.settimeout(timeout)
+        while have < n:
+            data = self.sock.recv(max(65536, min(n - have, 1 << 20)))
+            if not data:
+                self.buf = b"".join(parts)
+                raise Closed()
+            parts.append(data)
+            have += len(data)
+        buf = b"".join(parts) if len(parts) > 1 else self.buf
+        out, self.buf = buf[:n], buf[n:]
         return out
 
     def read_until(self, marker, timeout=TIMEOUT):
