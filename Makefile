@@ -3,6 +3,7 @@
 #   make          build build/wspush
 #   make run      build and start the server on the default ports
 #   make test     build everything and run every test (bats)
+#   make docs     the documentation site: build/docs/html/index.html
 #
 # Variables: CC, CFLAGS, LDFLAGS as usual; WERROR= to build without -Werror.
 
@@ -19,7 +20,7 @@ HEADERS   = $(wildcard src/*.h)
 UNIT      = $(patsubst tests/unit/%.c,$(B)/%,$(wildcard tests/unit/test_*.c))
 TOOLS     = $(patsubst tests/tools/%.c,$(B)/%,$(wildcard tests/tools/*.c))
 
-.PHONY: all run test unit sanitize valgrind clean
+.PHONY: all run test unit sanitize valgrind docs clean
 
 all: $(B)/wspush
 
@@ -68,6 +69,22 @@ valgrind: all unit
 	@command -v valgrind >/dev/null || { echo "make valgrind needs valgrind (apt-get install valgrind)"; exit 1; }
 	tests/deps.sh
 	WSPUSH_WRAP="$(VALGRIND)" tests/run.sh
+
+# The documentation site (docs/Doxyfile): README as the main page, docs/,
+# the tutorial's chapters in order, the API from the headers. Any doxygen
+# warning fails it, counted by doxygen or not: the log must stay empty.
+DOCS     ?= build/docs
+CHAPTERS  = $(sort $(wildcard chapters/[0-9][0-9]-*/README.md))
+docs:
+	@command -v doxygen >/dev/null && command -v dot >/dev/null || \
+		{ echo "make docs needs doxygen and graphviz (apt-get install doxygen graphviz)"; exit 1; }
+	rm -rf $(DOCS)
+	mkdir -p $(DOCS)
+	WSPUSH_DOCS="$(DOCS)" WSPUSH_CHAPTERS="$(CHAPTERS)" doxygen docs/Doxyfile || \
+		{ cat $(DOCS)/warnings.log; echo "make docs: doxygen failed"; exit 1; }
+	@if [ -s $(DOCS)/warnings.log ]; then cat $(DOCS)/warnings.log; \
+		echo "make docs: doxygen warned (above)"; exit 1; fi
+	@echo "make docs: $(DOCS)/html/index.html"
 
 clean:
 	rm -rf $(B) build

@@ -1,0 +1,40 @@
+#!/bin/sh
+# chapter-nav.sh -- Doxygen input filter for chapters/NN-*/README.md.
+#
+# Prints the chapter unchanged, then a last line linking the previous
+# chapter, the contents (chapters/README.md) and the next chapter, so the
+# site reads front to back like the book. The neighbours are the sibling
+# folders named NN-*, in the order of their numbers; the link text is
+# each one's first "# " heading. Relative .md links are what Doxygen
+# turns into links between pages.
+set -eu
+
+file=$1
+dir=$(cd "$(dirname "$file")" && pwd)
+here=$(basename "$dir")
+top=$(dirname "$dir")
+
+# The chapter's title: its first level-one heading, else its folder name.
+title() {
+    t=$(sed -n 's/^# //p' "$1/README.md" | head -n 1)
+    [ -n "$t" ] && printf '%s\n' "$t" || basename "$1"
+}
+
+prev="" next="" seen=0
+for d in "$top"/[0-9][0-9]-*/; do
+    d=${d%/}
+    [ -f "$d/README.md" ] || continue
+    if [ "$seen" -eq 1 ]; then next=$d; break; fi
+    if [ "$(basename "$d")" = "$here" ]; then seen=1; else prev=$d; fi
+done
+
+cat "$file"
+printf '\n<hr>\n\n'
+if [ -n "$prev" ]; then
+    printf 'Previous: [%s](../%s/README.md) · ' "$(title "$prev")" "$(basename "$prev")"
+fi
+printf '[The tutorial](../README.md)'
+if [ -n "$next" ]; then
+    printf ' · Next: [%s](../%s/README.md)' "$(title "$next")" "$(basename "$next")"
+fi
+printf '\n'
