@@ -160,7 +160,7 @@ static void client_closing(client *c)
 
 /* Refuse the request with an HTTP status and a one-line reason, then
  * close. */
-static void refuse(client *c, int status, const char *reason)
+static void page_refuse(client *c, int status, const char *reason)
 {
     char text[512];
     size_t n = hs_format_error(text, sizeof text, status, reason);
@@ -173,7 +173,7 @@ static void refuse(client *c, int status, const char *reason)
 /* Bytes of the request head. The head ends at an empty line, which may
  * arrive in any read; hs_parse() says whether it has, and keeps no state,
  * so it reads the head again from the start each time. */
-static void handshake(client *c, const uint8_t *p, size_t n)
+static void page_handshake(client *c, const uint8_t *p, size_t n)
 {
     hs_request req;
     char accept[HS_ACCEPT_LEN + 1], text[512];
@@ -186,7 +186,7 @@ static void handshake(client *c, const uint8_t *p, size_t n)
                                           one read: hs_parse refuses a
                                           longer head with 431 */
     if (rc == HS_ERROR) {
-        refuse(c, req.status, req.reason);
+        page_refuse(c, req.status, req.reason);
         return;
     }
     /* Sec-WebSocket-Accept: Base64(SHA-1(key + GUID)), chapter 03's
@@ -220,7 +220,7 @@ static void on_readable(ev_loop *l, int fd, void *data, int mask)
         return;
     }
     switch (c->state) {
-    case HANDSHAKE: handshake(c, rbuf, (size_t)n); break;
+    case HANDSHAKE: page_handshake(c, rbuf, (size_t)n); break;
     case OPEN:      break;          /* frames: chapter 05 */
     case CLOSING:
     case LINGER:    break;          /* after our answer, input is dropped */

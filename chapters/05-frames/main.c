@@ -174,7 +174,7 @@ static void send_frame(client *c, int fin, int opcode, const void *p,
 
 /* Send a close frame with a code and a reason, and close (§5.5.1). Code
  * 0 sends a close frame with no payload at all. */
-static void send_close(client *c, unsigned code, const char *reason)
+static void page_close(client *c, unsigned code, const char *reason)
 {
     uint8_t payload[WS_MAX_CONTROL];
     size_t n = code ? ws_close_payload(payload, code, reason) : 0;
@@ -200,7 +200,7 @@ static void echo(client *c, const ws_event *ev)
 /* Received bytes of an upgraded client: decode them and act on each
  * event. ws_decode() consumes what it can and reports one event at a
  * time; a frame cut across reads is simply continued on the next call. */
-static void frames(client *c, uint8_t *p, size_t n)
+static void page_feed(client *c, uint8_t *p, size_t n)
 {
     ws_event ev;
 
@@ -222,12 +222,12 @@ static void frames(client *c, uint8_t *p, size_t n)
             break;                  /* we sent no ping: nothing to do */
         case WS_EV_CLOSE:
             /* Echo the code (§5.5.1); answer "no code" with no code. */
-            send_close(c, ev.close_code == WS_CLOSE_NO_STATUS
-                     ? 0 : ev.close_code, NULL);
+            page_close(c, ev.close_code == WS_CLOSE_NO_STATUS
+                       ? 0 : ev.close_code, NULL);
             return;
         case WS_EV_ERROR:
-            send_close(c, ws_error_close_code(ev.error),
-                     ws_error_string(ev.error));
+            page_close(c, ws_error_close_code(ev.error),
+                       ws_error_string(ev.error));
             return;
         }
     }
@@ -239,7 +239,7 @@ static void frames(client *c, uint8_t *p, size_t n)
 
 /* Refuse the request with an HTTP status and a one-line reason, then
  * close. */
-static void refuse(client *c, int status, const char *reason)
+static void page_refuse(client *c, int status, const char *reason)
 {
     char text[512];
     size_t n = hs_format_error(text, sizeof text, status, reason);
@@ -252,7 +252,7 @@ static void refuse(client *c, int status, const char *reason)
 /* Bytes of the request head. The head ends at an empty line, which may
  * arrive in any read; hs_parse() says whether it has, and keeps no state,
  * so it reads the head again from the start each time. */
-static void handshake(client *c, const uint8_t *p, size_t n)
+static void page_handshake(client *c, const uint8_t *p, size_t n)
 {
     hs_request req;
     char accept[HS_ACCEPT_LEN + 1], text[512];
@@ -266,7 +266,7 @@ static void handshake(client *c, const uint8_t *p, size_t n)
                                           one read: hs_parse refuses a
                                           longer head with 431 */
     if (rc == HS_ERROR) {
-        refuse(c, req.status, req.reason);
+        page_refuse(c, req.status, req.reason);
         return;
     }
     /* Sec-WebSocket-Accept: Base64(SHA-1(key + GUID)), chapter 03's
@@ -282,7 +282,7 @@ static void handshake(client *c, const uint8_t *p, size_t n)
     head = c->in;
     c->in.data = NULL;
     c->in.len = 0;
-    frames(c, head.data + req.length, head.len - req.length);
+    page_feed(c, head.data + req.length, head.len - req.length);
     free(head.data);
 }
 
@@ -305,8 +305,8 @@ static void on_readable(ev_loop *l, int fd, void *data, int mask)
         return;
     }
     switch (c->state) {
-    case HANDSHAKE: handshake(c, rbuf, (size_t)n); break;
-    case OPEN:      frames(c, rbuf, (size_t)n); break;
+    case HANDSHAKE: page_handshake(c, rbuf, (size_t)n); break;
+    case OPEN:      page_feed(c, rbuf, (size_t)n); break;
     case CLOSING:
     case LINGER:    break;          /* after our answer, input is dropped */
     }

@@ -182,7 +182,7 @@ static void send_frame(client *c, int fin, int opcode, const void *p,
 
 /* Send a close frame with a code and a reason, and close (§5.5.1). Code
  * 0 sends a close frame with no payload at all. */
-static void send_close(client *c, unsigned code, const char *reason)
+static void page_close(client *c, unsigned code, const char *reason)
 {
     uint8_t payload[WS_MAX_CONTROL];
     size_t n = code ? ws_close_payload(payload, code, reason) : 0;
@@ -209,9 +209,9 @@ static void fan_out(client *c, int opcode, const uint8_t *p, size_t n)
 static void bind_uid(client *c, int opcode, const uint8_t *p, size_t n)
 {
     if (opcode != WS_OP_TEXT) {
-        send_close(c, WS_CLOSE_UNSUPPORTED, "uid must be a text message");
+        page_close(c, WS_CLOSE_UNSUPPORTED, "uid must be a text message");
     } else if (n == 0) {
-        send_close(c, WS_CLOSE_POLICY, "empty uid");
+        page_close(c, WS_CLOSE_POLICY, "empty uid");
     } else if (uidmap_add(&uids, (const char *)p, n, &c->link) < 0) {
         fprintf(stderr, "out of memory\n");
         exit(1);
@@ -225,10 +225,10 @@ static void bind_uid(client *c, int opcode, const uint8_t *p, size_t n)
 /* A piece of a data message. Pieces are gathered in c->in until the last
  * one; the decoder caps a message at MESSAGE_MAX, and a uid at
  * UIDMAP_UID_MAX is checked here, as soon as a piece passes it. */
-static void data(client *c, const ws_event *ev)
+static void page_data(client *c, const ws_event *ev)
 {
     if (c->state == OPEN && ev->len > UIDMAP_UID_MAX - c->in.len) {
-        send_close(c, WS_CLOSE_POLICY, "uid too long (max 256 bytes)");
+        page_close(c, WS_CLOSE_POLICY, "uid too long (max 256 bytes)");
         return;
     }
     buf_append(&c->in, ev->data, ev->len);
@@ -241,7 +241,7 @@ static void data(client *c, const ws_event *ev)
 /* Received bytes of an upgraded client: decode them and act on each
  * event. ws_decode() consumes what it can and reports one event at a
  * time; a frame cut across reads is simply continued on the next call. */
-static void frames(client *c, uint8_t *p, size_t n)
+static void page_feed(client *c, uint8_t *p, size_t n)
 {
     ws_event ev;
 
@@ -254,7 +254,7 @@ static void frames(client *c, uint8_t *p, size_t n)
         case WS_EV_NEED_MORE:
             return;
         case WS_EV_DATA:
-            data(c, &ev);
+            page_data(c, &ev);
             break;
         case WS_EV_PING:
             send_frame(c, 1, WS_OP_PONG, ev.data, ev.len);
@@ -263,12 +263,12 @@ static void frames(client *c, uint8_t *p, size_t n)
             break;                  /* we sent no ping: nothing to do */
         case WS_EV_CLOSE:
             /* Echo the code (§5.5.1); answer "no code" with no code. */
-            send_close(c, ev.close_code == WS_CLOSE_NO_STATUS
-                     ? 0 : ev.close_code, NULL);
+            page_close(c, ev.close_code == WS_CLOSE_NO_STATUS
+                       ? 0 : ev.close_code, NULL);
             return;
         case WS_EV_ERROR:
-            send_close(c, ws_error_close_code(ev.error),
-                     ws_error_string(ev.error));
+            page_close(c, ws_error_close_code(ev.error),
+                       ws_error_string(ev.error));
             return;
         }
     }
@@ -280,7 +280,7 @@ static void frames(client *c, uint8_t *p, size_t n)
 
 /* Refuse the request with an HTTP status and a one-line reason, then
  * close. */
-static void refuse(client *c, int status, const char *reason)
+static void page_refuse(client *c, int status, const char *reason)
 {
     char text[512];
     size_t n = hs_format_error(text, sizeof text, status, reason);
@@ -293,7 +293,7 @@ static void refuse(client *c, int status, const char *reason)
 /* Bytes of the request head. The head ends at an empty line, which may
  * arrive in any read; hs_parse() says whether it has, and keeps no state,
  * so it reads the head again from the start each time. */
-static void handshake(client *c, const uint8_t *p, size_t n)
+static void page_handshake(client *c, const uint8_t *p, size_t n)
 {
     hs_request req;
     char accept[HS_ACCEPT_LEN + 1], text[512];
@@ -307,7 +307,7 @@ static void handshake(client *c, const uint8_t *p, size_t n)
                                           one read: hs_parse refuses a
                                           longer head with 431 */
     if (rc == HS_ERROR) {
-        refuse(c, req.status, req.reason);
+        page_refuse(c, req.status, req.reason);
         return;
     }
     /* Sec-WebSocket-Accept: Base64(SHA-1(key + GUID)), chapter 03's
@@ -323,7 +323,7 @@ static void handshake(client *c, const uint8_t *p, size_t n)
     head = c->in;
     c->in.data = NULL;
     c->in.len = 0;
-    frames(c, head.data + req.length, head.len - req.length);
+    page_feed(c, head.data + req.length, head.len - req.length);
     free(head.data);
 }
 
@@ -346,9 +346,9 @@ static void on_readable(ev_loop *l, int fd, void *data, int mask)
         return;
     }
     switch (c->state) {
-    case HANDSHAKE: handshake(c, rbuf, (size_t)n); break;
+    case HANDSHAKE: page_handshake(c, rbuf, (size_t)n); break;
     case OPEN:
-    case BOUND:     frames(c, rbuf, (size_t)n); break;
+    case BOUND:     page_feed(c, rbuf, (size_t)n); break;
     case CLOSING:
     case LINGER:    break;          /* after our answer, input is dropped */
     }
