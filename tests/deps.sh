@@ -7,6 +7,7 @@
 #   php-cli             runs the seed's PHP backend snippet unchanged
 #   clang               the warning-free build check
 #   curl                a plain HTTP client against the WebSocket port
+#   chromium            a browser as the client of chapter 05's echo server
 #   doxygen, graphviz   make docs, which tests/docs.bats runs
 # As root with apt-get, missing ones are installed; otherwise this says
 # exactly what is missing and fails, so no test is skipped silently.
@@ -17,6 +18,7 @@ missing=""
 command -v php >/dev/null 2>&1 || missing="$missing php-cli"
 command -v clang >/dev/null 2>&1 || missing="$missing clang"
 command -v curl >/dev/null 2>&1 || missing="$missing curl"
+command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 command -v doxygen >/dev/null 2>&1 || missing="$missing doxygen"
 command -v dot >/dev/null 2>&1 || missing="$missing graphviz"
 [ -z "$missing" ] && exit 0
