@@ -62,6 +62,7 @@ static void buf_append(buf *b, const void *p, size_t n)
 /* Drop the first n bytes of b. */
 static void buf_consume(buf *b, size_t n)
 {
+    if (n == 0) return;             /* b->data may be NULL */
     memmove(b->data, b->data + n, b->len - n);
     b->len -= n;
 }
@@ -188,6 +189,13 @@ static void on_readable(ev_loop *l, int fd, void *data, int mask)
     (void)l; (void)mask;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
         return;
+    if (n == 0 && c->out.len > 0) {
+        /* The client closed its side, and may still be reading: write
+         * what it is owed, then close (on_writable). */
+        c->closing = 1;
+        ev_del(&loop, fd, EV_READABLE);
+        return;
+    }
     if (n <= 0) {
         client_free(c);             /* 0: EOF, the client closed */
         return;

@@ -67,6 +67,7 @@ static void buf_append(buf *b, const void *p, size_t n)
 /* Drop the first n bytes of b. */
 static void buf_consume(buf *b, size_t n)
 {
+    if (n == 0) return;             /* b->data may be NULL */
     memmove(b->data, b->data + n, b->len - n);
     b->len -= n;
 }
@@ -85,6 +86,7 @@ enum state {
 typedef struct client {
     int fd;                 /* the client's socket */
     enum state state;       /* see enum state */
+    int eof;                /* the client has closed its side */
     buf in;                 /* the request head while it arrives */
     buf out;                /* bytes waiting to be written */
     ws_decoder dec;         /* frames: what has been received of them */
@@ -136,7 +138,9 @@ static void on_writable(ev_loop *l, int fd, void *data, int mask)
     buf_consume(&c->out, (size_t)n);
     if (c->out.len > 0) return;
     ev_del(&loop, fd, EV_WRITABLE); /* nothing left: stop asking */
-    if (c->state == CLOSING) {
+    if (c->state == CLOSING && c->eof) {
+        client_free(c);             /* both sides are done */
+    } else if (c->state == CLOSING) {
         /* Everything is out: send our FIN, but keep reading until the
          * client's. Closing now, with its bytes unread, would make the
          * kernel reset the connection, and a reset can destroy our answer
@@ -300,6 +304,13 @@ static void on_readable(ev_loop *l, int fd, void *data, int mask)
     (void)l; (void)mask;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
         return;
+    if (n == 0 && c->state == CLOSING) {
+        /* The client closed its side before reading our last bytes:
+         * write them all the same, then close (on_writable). */
+        c->eof = 1;
+        ev_del(&loop, fd, EV_READABLE);
+        return;
+    }
     if (n <= 0) {
         client_free(c);             /* 0: EOF, the client closed */
         return;

@@ -100,3 +100,14 @@ d.send("alive?\n")
 assert d.read_until(b"\n") == b"alive?\n"
 EOF
 }
+
+@test "echo: a client that closes its side after writing still gets its lines" {
+    start_prog
+    py <<'EOF'
+from wsraw import *
+c = Conn(int(os.environ["PORT"]))
+c.send(b"first\nsecond\n" * 1000)
+c.sock.shutdown(socket.SHUT_WR)     # as `nc -N` or a pipe into nc does
+assert c.read_to_eof() == b"first\nsecond\n" * 1000
+EOF
+}

@@ -111,3 +111,16 @@ r = slow.upgrade(slow.request()[20:])    # the rest; checks the accept
 assert r.status == 101
 EOF
 }
+
+@test "handshake: a refused client that closes its side still reads why" {
+    start_prog
+    py <<'EOF'
+from wsraw import *
+p = Page(handshake=False)
+p.send(p.request(drop=("Sec-WebSocket-Key",)))
+p.sock.shutdown(socket.SHUT_WR)
+raw = p.read_to_eof()
+assert raw.startswith(b"HTTP/1.1 400 Bad Request\r\n"), raw
+assert raw.endswith(b"\n") and b"\r\n\r\n" in raw, raw
+EOF
+}
