@@ -141,3 +141,19 @@ page_of() {
         [ "$frags" -eq $((fences / 2)) ]
     done
 }
+
+@test "inline code renders as code (no backquote left in the prose)" {
+    # Doxygen reads `text' as typographic quotes: a code span holding a
+    # quoted word needs double backquotes, or it breaks the rest of the
+    # paragraph.
+    run site spans "$HTML"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    # The check sees a span Doxygen did not render.
+    cp -R "$HTML" "$BATS_TEST_TMPDIR/html"
+    printf '<div class="contents"><p>&lsquo;ss -tn x&rsquo;`</p></div>\n' \
+        >"$BATS_TEST_TMPDIR/html/md_planted.html"
+    run site spans "$BATS_TEST_TMPDIR/html"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"md_planted.html"* ]]
+}

@@ -10,6 +10,11 @@
                                   navigation tree shows it
     docsite.py filepage HEADER    the name of a header's page (frame.h ->
                                   frame_8h.html)
+    docsite.py spans HTML_DIR     every inline code span of the Markdown
+                                  pages rendered as code: prints any text
+                                  outside code that still holds a backquote
+                                  (Doxygen reads `text' as quotes) and
+                                  exits 1 if there is any
 """
 import html
 import html.parser
@@ -99,6 +104,27 @@ def links(html_dir):
     return broken
 
 
+def stray_backquotes(html_dir):
+    """(page, context) for each backquote left in the prose of a page made
+    from Markdown (the main page and md_*.html)."""
+    out = []
+    for name in sorted(os.listdir(html_dir)):
+        if not (name == "index.html" or
+                (name.startswith("md_") and name.endswith(".html"))):
+            continue
+        with open(os.path.join(html_dir, name), encoding="utf-8") as f:
+            text = f.read()
+        start = text.find('<div class="contents">')
+        text = text[start:] if start >= 0 else text
+        text = re.sub(r'<div class="fragment">.*?</div><!-- fragment -->',
+                      "", text, flags=re.S)
+        text = re.sub(r"<code>.*?</code>", "", text, flags=re.S)
+        text = html.unescape(re.sub(r"<[^>]*>", "", text))
+        for m in re.finditer(r"[`\u2018\u2019]", text):
+            out.append((name, " ".join(text[max(0, m.start() - 40):m.end() + 40].split())))
+    return out
+
+
 def main(argv):
     if len(argv) != 3:
         sys.exit(__doc__)
@@ -113,6 +139,11 @@ def main(argv):
         sys.exit(1 if broken else 0)
     elif cmd == "title":
         print(md_title(arg))
+    elif cmd == "spans":
+        stray = stray_backquotes(arg)
+        for page, context in stray:
+            print("%s: %s" % (page, context))
+        sys.exit(1 if stray else 0)
     elif cmd == "filepage":
         print(header_page(os.path.basename(arg)))
     else:
