@@ -70,4 +70,4 @@ valgrind: all unit
 	WSPUSH_WRAP="$(VALGRIND)" tests/run.sh
 
 clean:
-	rm -rf $(B) build
+	rm -rf $(B) build chapters/*/build
