@@ -87,4 +87,4 @@ docs:
 	@echo "make docs: $(DOCS)/html/index.html"
 
 clean:
-	rm -rf $(B) build
+	rm -rf $(B) build chapters/*/build

@@ -27,7 +27,7 @@ WARN      = -std=c99 -Wall -Wextra -Wpedantic $(WERROR)
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -I$(SRC)
 B         = build
 MOD_SRC   = $(MODULES:%=$(SRC)/%.c)
-MOD_HDR   = $(MODULES:%=$(SRC)/%.h)
+MOD_HDR   = $(wildcard $(MODULES:%=$(SRC)/%.h))
 TEST_ARGS ?= 127.0.0.1:0
 
 .PHONY: all run check clean
