@@ -1,12 +1,13 @@
 #!/bin/sh
-# chapter-nav.sh -- Doxygen input filter for chapters/NN-*/README.md.
+# chapter-nav.sh -- Doxygen input filter for the tutorial's pages:
+# chapters/README.md (the contents) and chapters/NN-*/README.md.
 #
-# Prints the chapter unchanged, then a last line linking the previous
-# chapter, the contents (chapters/README.md) and the next chapter, so the
-# site reads front to back like the book. The neighbours are the sibling
-# folders named NN-*, in the order of their numbers; the link text is
-# each one's first "# " heading. Relative .md links are what Doxygen
-# turns into links between pages.
+# Prints the page unchanged, then a last line of links, so the site reads
+# front to back like the book: a chapter links the previous chapter, the
+# contents and the next chapter; the contents link the first chapter. The
+# chapters are the folders named NN-*, in the order of their numbers; the
+# link text is each one's first "# " heading. Relative .md links are what
+# Doxygen turns into links between pages.
 set -eu
 
 file=$1
@@ -19,6 +20,18 @@ title() {
     t=$(sed -n 's/^# //p' "$1/README.md" | head -n 1)
     [ -n "$t" ] && printf '%s\n' "$t" || basename "$1"
 }
+
+# The contents page: a link to the first chapter.
+if [ "$here" = chapters ]; then
+    cat "$file"
+    for d in "$dir"/[0-9][0-9]-*/; do
+        d=${d%/}
+        [ -f "$d/README.md" ] || continue
+        printf '\n<hr>\n\nStart: [%s](%s/README.md)\n' "$(title "$d")" "$(basename "$d")"
+        break
+    done
+    exit 0
+fi
 
 prev="" next="" seen=0
 for d in "$top"/[0-9][0-9]-*/; do

@@ -87,9 +87,12 @@ page_of() {
     diff "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
 }
 
-@test "each chapter links the previous and the next chapter" {
+@test "the contents link the first chapter; each chapter its neighbours" {
     local chapters=("$TOP"/chapters/[0-9][0-9]-*/README.md) i f prev next
     [ -f "${chapters[1]}" ] # two chapters at least
+    f=$(page_of "$TOP/chapters/README.md")
+    next=$(page_of "${chapters[0]}")
+    grep -q "Start: <a class=\"el\" href=\"$next\"" "$HTML/$f"
     for i in "${!chapters[@]}"; do
         f=$(page_of "${chapters[$i]}")
         [ -n "$f" ]
