@@ -15,6 +15,8 @@
  * - queues grow without bound, and running out of memory ends the
  *   program (chapter 08 caps every queue and closes only that client);
  * - a client that stays silent stays connected (chapter 08 adds timeouts);
+ * - out of file descriptors, accept() fails and the loop spins on the
+ *   waiting client (chapter 08 keeps a spare fd to turn it away);
  * - Ctrl-C just kills the process (chapter 08 shuts down cleanly). */
 #include <errno.h>
 #include <signal.h>
