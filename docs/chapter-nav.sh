@@ -2,7 +2,7 @@
 # chapter-nav.sh -- Doxygen input filter for the tutorial's pages:
 # chapters/README.md (the contents) and chapters/NN-*/README.md.
 #
-# Prints the page unchanged, then a last line of links, so the site reads
+# Prints the page, then a last line of links, so the site reads
 # front to back like the book: a chapter links the previous chapter, the
 # contents and the next chapter; the contents link the first chapter. The
 # chapters are the folders named NN-*, in the order of their numbers; the
@@ -16,14 +16,21 @@ here=$(basename "$dir")
 top=$(dirname "$dir")
 
 # The chapter's title: its first level-one heading, else its folder name.
+# Backquotes are dropped: Doxygen shows a title and a link's text as
+# plain text, where they would stay as backquotes or <tt> tags.
 title() {
-    t=$(sed -n 's/^# //p' "$1/README.md" | head -n 1)
+    t=$(sed -n 's/^# //p' "$1/README.md" | head -n 1 | tr -d '`')
     [ -n "$t" ] && printf '%s\n' "$t" || basename "$1"
+}
+
+# The page itself, its title without backquotes (see title()).
+page() {
+    awk '!done && /^# / { gsub(/`/, ""); done = 1 } { print }' "$1"
 }
 
 # The contents page: a link to the first chapter.
 if [ "$here" = chapters ]; then
-    cat "$file"
+    page "$file"
     for d in "$dir"/[0-9][0-9]-*/; do
         d=${d%/}
         [ -f "$d/README.md" ] || continue
@@ -41,7 +48,7 @@ for d in "$top"/[0-9][0-9]-*/; do
     if [ "$(basename "$d")" = "$here" ]; then seen=1; else prev=$d; fi
 done
 
-cat "$file"
+page "$file"
 printf '\n<hr>\n\n'
 if [ -n "$prev" ]; then
     printf 'Previous: [%s](../%s/README.md) · ' "$(title "$prev")" "$(basename "$prev")"
