@@ -4,6 +4,7 @@
 #   make run      build and start the server on the default ports
 #   make test     build everything and run every test (bats)
 #   make fuzz     run each libFuzzer target for FUZZ_TIME seconds (clang)
+#   make docs     the documentation site: build/docs/html/index.html
 #
 # Variables: CC, CFLAGS, LDFLAGS as usual; WERROR= to build without -Werror.
 
@@ -22,7 +23,7 @@ TOOLS     = $(patsubst tests/tools/%.c,$(B)/%,$(wildcard tests/tools/*.c))
 FUZZ      = $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 REPLAY    = $(FUZZ:%=$(B)/fuzz_%)
 
-.PHONY: all run test unit sanitize valgrind fuzz clean
+.PHONY: all run test unit sanitize valgrind fuzz docs clean
 
 all: $(B)/wspush
 
@@ -94,5 +95,21 @@ fuzz:
 	    LDFLAGS="$(FUZZ_SAN) -fsanitize=fuzzer" $(FUZZ:%=build/fuzz/fuzzer_%)
 	tests/fuzz/run.sh build/fuzz $(FUZZ_TIME) $(FUZZ)
 
+# The documentation site (docs/Doxyfile): README as the main page, docs/,
+# the tutorial's chapters in order, the API from the headers. Any doxygen
+# warning fails it, counted by doxygen or not: the log must stay empty.
+DOCS     ?= build/docs
+CHAPTERS  = $(sort $(wildcard chapters/[0-9][0-9]-*/README.md))
+docs:
+	@command -v doxygen >/dev/null && command -v dot >/dev/null || \
+		{ echo "make docs needs doxygen and graphviz (apt-get install doxygen graphviz)"; exit 1; }
+	rm -rf $(DOCS)
+	mkdir -p $(DOCS)
+	WSPUSH_DOCS="$(DOCS)" WSPUSH_CHAPTERS="$(CHAPTERS)" doxygen docs/Doxyfile || \
+		{ cat $(DOCS)/warnings.log; echo "make docs: doxygen failed"; exit 1; }
+	@if [ -s $(DOCS)/warnings.log ]; then cat $(DOCS)/warnings.log; \
+		echo "make docs: doxygen warned (above)"; exit 1; fi
+	@echo "make docs: $(DOCS)/html/index.html"
+
 clean:
-	rm -rf $(B) build
+	rm -rf $(B) build chapters/*/build

@@ -11,7 +11,8 @@
 # reaches every chapter. TESTS names this chapter's tests and those of the
 # earlier chapters whose features this stage still has; each test finds the
 # program to run in $PROG_BIN, so an earlier chapter's test runs against a
-# later chapter's program.
+# later chapter's program. TEST_ARGS are the addresses the tests start it
+# on (port 0: any free port); a chapter with two ports sets two.
 #
 #   make            build build/$(PROG)
 #   make run        build and start it
@@ -26,7 +27,8 @@ WARN      = -std=c99 -Wall -Wextra -Wpedantic $(WERROR)
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -I$(SRC)
 B         = build
 MOD_SRC   = $(MODULES:%=$(SRC)/%.c)
-MOD_HDR   = $(MODULES:%=$(SRC)/%.h)
+MOD_HDR   = $(wildcard $(MODULES:%=$(SRC)/%.h))
+TEST_ARGS ?= 127.0.0.1:0
 
 .PHONY: all run check clean
 
@@ -42,7 +44,8 @@ run: $(B)/$(PROG)
 	./$(B)/$(PROG) $(RUN_FLAGS)
 
 check: $(B)/$(PROG)
-	PROG_BIN="$(CURDIR)/$(B)/$(PROG)" TOP="$(TOP)" bats $(TESTS)
+	PROG_BIN="$(CURDIR)/$(B)/$(PROG)" PROG_ARGS="$(TEST_ARGS)" \
+	    TOP="$(TOP)" bats $(TESTS)
 
 clean:
 	rm -rf $(B)

@@ -28,6 +28,7 @@
 /** A deadline that never comes. */
 #define NEVER INT64_MAX
 
+/** @cond INTERNAL */
 /* REFUSED: a connection turned away at capacity, alive only until our
  * answer is out; it counts as neither a page nor a backend. */
 enum conn_kind { PAGE, INNER, REFUSED };
@@ -106,6 +107,7 @@ typedef struct server {
                                    last logged */
     counters n;
 } server;
+/** @endcond */
 
 /** Set by server_run(): log "info" lines too, not only errors. */
 extern int log_verbose;

@@ -30,7 +30,7 @@
 #define HS_INCOMPLETE 0
 /** hs_parse() result: a valid WebSocket upgrade request. */
 #define HS_OK 1
-/** hs_parse() result: refused; see hs_request::status and ::reason. */
+/** hs_parse() result: refused; see hs_request::status and hs_request::reason. */
 #define HS_ERROR (-1)
 
 /** Length of a Sec-WebSocket-Key value (16 bytes in Base64). */

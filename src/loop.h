@@ -43,7 +43,9 @@ typedef struct ev_file {
  *  or on the heap, not on a small stack. */
 typedef struct ev_loop {
     ev_file files[FD_SETSIZE]; /**< indexed by fd */
+    /** @{ */
     fd_set rfds, wfds;         /**< interest sets, copied before select() */
+    /** @} */
     int maxfd;                 /**< highest fd with an interest, or -1 */
 } ev_loop;
 

@@ -30,7 +30,9 @@ struct uidmap_entry;
 
 /** One connection's place in its uid's list. */
 typedef struct uidmap_link {
+    /** @{ */
     struct uidmap_link *prev, *next; /**< neighbours in the uid's list */
+    /** @} */
     struct uidmap_entry *entry;      /**< the uid, NULL while unbound */
     void *owner;                     /**< the caller's connection */
 } uidmap_link;

@@ -24,7 +24,9 @@
 /** Validator state between calls. Zero-initialised means "at a boundary". */
 typedef struct utf8_state {
     uint32_t need;   /**< continuation bytes still expected */
+    /** @{ */
     uint8_t lo, hi;  /**< allowed range of the next continuation byte */
+    /** @} */
 } utf8_state;
 
 /** @brief Reset @p st to the start of a new text. */

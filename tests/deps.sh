@@ -7,11 +7,13 @@
 #   php-cli             runs the seed's PHP backend snippet unchanged
 #   clang               the warning-free build check
 #   curl                a plain HTTP client against the WebSocket port
-#   chromium            the browser the page is tested in (tests/browser.bats)
+#   chromium            the browser the page is tested in (tests/browser.bats) and the
+#                       client of chapter 05's echo server
 #   nodejs, npm         run playwright-core, which drives Chromium
 #   netcat-openbsd      the nc command the page shows (nc -N)
 # and one npm package, playwright-core at a pinned version, in build/npm
 # (git-ignored; never a browser download: it drives /usr/bin/chromium).
+#   doxygen, graphviz   make docs, which tests/docs.bats runs
 # `deps.sh fuzz` (make fuzz) also wants libFuzzer's runtime:
 #   libclang-rt-N-dev   clang -fsanitize=fuzzer, N being clang's version
 # As root, missing ones are installed (apt-get, npm); otherwise this says
@@ -30,6 +32,8 @@ command -v curl >/dev/null 2>&1 || missing="$missing curl"
 [ -x /usr/bin/chromium ] || missing="$missing chromium"
 command -v node >/dev/null 2>&1 || missing="$missing nodejs"
 command -v npm >/dev/null 2>&1 || missing="$missing npm"
+command -v doxygen >/dev/null 2>&1 || missing="$missing doxygen"
+command -v dot >/dev/null 2>&1 || missing="$missing graphviz"
 nc -h 2>&1 | grep -q OpenBSD || missing="$missing netcat-openbsd"
 if [ "${1:-}" = fuzz ] && command -v clang >/dev/null 2>&1; then
     # Link a do-nothing target: that is what needs the runtime.
