@@ -9,7 +9,8 @@
 # lines: "listening ADDR" (chapters 01-03), "listening ws ADDR" and, from
 # chapter 07, "listening inner ADDR". PORT and WS_PORT are then the first
 # port, INNER_PORT the inner one. teardown stops the program by its PID and
-# fails the test if it died meanwhile or printed a sanitizer report.
+# fails the test if it died meanwhile or printed a sanitizer or valgrind
+# report. PROG_WRAP, if set, is a command to run the program under.
 
 if [ -z "${PROG_BIN:-}" ] || [ -z "${TOP:-}" ]; then
     echo "run these tests with make check in a chapter's folder" >&2
@@ -72,6 +73,11 @@ teardown() {
     fi
     if [ -n "${PROG_ERR:-}" ] && grep -q 'Sanitizer\|runtime error' "$PROG_ERR"
     then
+        cat "$PROG_ERR" >&2
+        return 1
+    fi
+    # Under valgrind (PROG_WRAP) with -q, any line it prints is an error.
+    if [ -n "${PROG_WRAP:-}" ] && grep -q '^==[0-9]*== ' "$PROG_ERR"; then
         cat "$PROG_ERR" >&2
         return 1
     fi

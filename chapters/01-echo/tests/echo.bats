@@ -89,8 +89,9 @@ port = int(os.environ["PORT"])
 for i in range(3):
     c = Conn(port)
     c.sock.sendall(b"a line to echo\n" * 20000)
-    # Close without reading, with a reset: the server's writes then fail
-    # (EPIPE or ECONNRESET) instead of raising SIGPIPE.
+    # Close without reading, with a reset, while answers are queued: the
+    # server's next read or write on it fails (ECONNRESET, EPIPE), and it
+    # must close that client only.
     c.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
                       struct.pack("ii", 1, 0))
     c.close()
