@@ -56,6 +56,7 @@ const char *static_type(const char *name);
 
 /**
  * @brief Check at start-up that @p dir is a directory we can read.
+ * @param[in] dir the folder given to --web.
  * @param[out] err on failure, one line saying why.
  * @param[in] size size of @p err.
  * @return 0, or -1.
