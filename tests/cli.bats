@@ -189,19 +189,18 @@ EOF
 
 @test "started with stdin, stdout and stderr closed, it still serves" {
     # Some launchers close stdio. The server's sockets and signal pipe
-    # must not take fds 0-2, or log lines would land in them.
-    read -r ws inner < <("$PY" -c '
-import socket
-a, b = socket.socket(), socket.socket()
-a.bind(("127.0.0.1", 0)); b.bind(("127.0.0.1", 0))
-print(a.getsockname()[1], b.getsockname()[1])')
-    "$WSPUSH" --verbose --ws "127.0.0.1:$ws" --inner "127.0.0.1:$inner" 0<&- 1>&- 2>&- &
+    # must not take fds 0-2, or log lines would land in them. Its stdout
+    # is closed, so it cannot tell us a port it picked: the inner port is
+    # a Unix socket here, a name no other test can take meanwhile.
+    sock="$BATS_TEST_TMPDIR/inner.sock"
+    "$WSPUSH" --verbose --ws 127.0.0.1:0 --inner "unix:$sock" 0<&- 1>&- 2>&- &
     SERVER_PID=$!
     SERVER_ERR=/dev/null
-    for _ in $(seq 100); do "$WSPUSH" --inner "127.0.0.1:$inner" stats >/dev/null 2>&1 && break; sleep 0.05; done
+    for _ in $(seq 100); do "$WSPUSH" --inner "unix:$sock" stats >/dev/null 2>&1 && break; sleep 0.05; done
     for _ in 1 2 3; do
-        run "$WSPUSH" --inner "127.0.0.1:$inner" stats
-        [ "$status" -eq 0 ] && [[ "$output" == "ok pages=0 "* ]]
+        run "$WSPUSH" --inner "unix:$sock" stats
+        [ "$status" -eq 0 ]
+        [[ "$output" == "ok pages=0 "* ]]
     done
     assert_server_alive
 }
