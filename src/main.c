@@ -5,6 +5,7 @@
  *   wspush [OPTIONS] push UID [JSON]  push to UID's pages, print the reply
  *   wspush [OPTIONS] send LINE...     send raw request lines
  *   wspush [OPTIONS] broadcast MSG | online UID | stats
+ *   wspush [OPTIONS] stop | status | reload   act on a -d server
  *
  * Options are parsed by hand: POSIX getopt() has no long options, and
  * getopt_long() is an extension. */
@@ -18,7 +19,10 @@
 #include <sys/select.h>
 #include <unistd.h>
 
+#include "daemon.h"
+#include "forward.h"
 #include "inner.h"
+#include "log.h"
 #include "net.h"
 #include "server.h"
 
@@ -31,6 +35,7 @@ static const char usage_text[] =
 "       wspush [OPTIONS] broadcast MESSAGE   push to every page\n"
 "       wspush [OPTIONS] online UID          count UID's pages\n"
 "       wspush [OPTIONS] stats               print the server's counters\n"
+"       wspush [OPTIONS] stop|status|reload  act on the server in the pid file\n"
 "\n"
 "Ports (HOST:PORT or [IPV6]:PORT; port 0 picks a free port):\n"
 "  --ws ADDR             WebSocket port            (default 0.0.0.0:1234)\n"
@@ -45,15 +50,25 @@ static const char usage_text[] =
 "  --handshake-timeout S finish the handshake      (default 10)\n"
 "  --ping-interval S     ping a page silent for S  (default 30; 0: never)\n"
 "  --ping-timeout S      then close it after S     (default 30)\n"
+"Running for real:\n"
+"  -d, --daemon          run in the background (writes the pid file)\n"
+"  --pid-file PATH       pid file                  (default ./wspush.pid)\n"
+"  --log PATH            append log lines to PATH, reopened on SIGHUP\n"
+"  --trusted-proxy ADDR  believe X-Forwarded-For from ADDR (repeatable)\n"
 "Other:\n"
 "  --protocol NAME       confirm this Sec-WebSocket-Protocol when offered\n"
 "  --timeout S           client commands: wait for a reply (default 5)\n"
-"  -v, --verbose         log every connection event on stderr\n"
+"  -v, --verbose         log every connection event\n"
 "  -h, --help            show this help\n"
 "  -V, --version         show the version\n";
 
-/* Exit statuses. */
+/* Exit statuses (stop, status and reload add DAEMON_NOT_RUNNING, 3). */
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+/* The pid file: written by a server only with -d or --pid-file, read by
+ * stop, status and reload. */
+static const char *pid_file = "wspush.pid";
+static int pid_file_set;
 
 static void die_usage(const char *fmt, const char *arg)
 {
@@ -231,6 +246,13 @@ static int command(const char *addr, long timeout_ms, int argc, char **argv)
     char *line;
     int rc;
 
+    if (strcmp(cmd, "stop") == 0 || strcmp(cmd, "status") == 0 ||
+        strcmp(cmd, "reload") == 0) {
+        if (argc != 1) die_usage("usage: %s (the pid file is --pid-file)",
+                                 cmd);
+        return daemon_command(cmd, pid_file, addr, timeout_ms);
+    }
+
     if (strcmp(cmd, "push") == 0) {
         inner_request req;
 
@@ -298,12 +320,47 @@ static const char *value_of(const char *name, int argc, char **argv, int *i)
     return argv[++*i];
 }
 
+/* Run the server: in the background with -d, with its pid file and log
+ * file if asked for. Returns the exit status. */
+static int serve(server_config *cfg, int daemonize, const char *log_file)
+{
+    static char log_abs[4096];
+    char err[512];
+    int rc;
+
+    if (log_file != NULL) {
+        /* Absolute, for the daemon's chdir("/") and later reopens. */
+        if (daemon_abspath(log_file, log_abs, sizeof log_abs) < 0) {
+            fprintf(stderr, "wspush: log file path too long\n");
+            return EXIT_FAIL;
+        }
+        log_file = log_abs;
+        if (!daemonize && log_open(log_file, err, sizeof err) < 0) {
+            fprintf(stderr, "wspush: %s\n", err);
+            return EXIT_FAIL;
+        }
+    }
+    if (daemonize) {
+        if (daemon_detach(log_file) < 0) return EXIT_FAIL;
+        cfg->on_ready = daemon_ready;
+    }
+    if (pid_file_set && pidfile_create(pid_file, err, sizeof err) < 0) {
+        fprintf(stderr, "wspush: %s\n", err);
+        return EXIT_FAIL;
+    }
+    rc = server_run(cfg);
+    pidfile_remove();
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
+    static const char *proxies[16];
+    static char pid_abs[4096];
     server_config cfg;
     long timeout_ms = 5000;
-    int i, fd;
-    const char *v;
+    int i, fd, daemonize = 0;
+    const char *v, *log_file = NULL;
 
     server_config_init(&cfg);
     /* Options come first; the first word that is not one starts a client
@@ -319,6 +376,22 @@ int main(int argc, char **argv)
             return EXIT_OK;
         } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
             cfg.verbose = 1;
+        } else if (!strcmp(a, "-d") || !strcmp(a, "--daemon")) {
+            daemonize = 1;
+        } else if ((v = value_of("--pid-file", argc, argv, &i))) {
+            pid_file = v;
+            pid_file_set = 1;
+        } else if ((v = value_of("--log", argc, argv, &i))) {
+            log_file = v;
+        } else if ((v = value_of("--trusted-proxy", argc, argv, &i))) {
+            if (!forward_valid_addr(v))
+                die_usage("bad value for %s (expected a numeric IPv4 or "
+                          "IPv6 address)", "--trusted-proxy");
+            if (cfg.ntrusted_proxies == sizeof proxies / sizeof *proxies)
+                die_usage("too many %s options (at most 16)",
+                          "--trusted-proxy");
+            proxies[cfg.ntrusted_proxies++] = v;
+            cfg.trusted_proxies = proxies;
         } else if ((v = value_of("--ws", argc, argv, &i))) {
             cfg.ws_addr = v;
         } else if ((v = value_of("--inner", argc, argv, &i))) {
@@ -364,11 +437,16 @@ int main(int argc, char **argv)
      * into it. Hold those numbers with /dev/null. */
     while ((fd = open("/dev/null", O_RDWR)) >= 0 && fd <= 2) {}
     if (fd > 2) close(fd);
+    /* The pid file by its absolute path: the daemon works from "/". */
+    if (daemon_abspath(pid_file, pid_abs, sizeof pid_abs) < 0)
+        die_usage("bad value for %s (path too long)", "--pid-file");
+    pid_file = pid_abs;
+    pid_file_set |= daemonize;
     if (i < argc) {
         /* A server that closed on us must not kill the client silently:
          * a failed write is reported instead. */
         signal(SIGPIPE, SIG_IGN);
         return command(cfg.inner_addr, timeout_ms, argc - i, argv + i);
     }
-    return server_run(&cfg);
+    return serve(&cfg, daemonize, log_file);
 }
