@@ -189,29 +189,35 @@ static void put(int fd, const char *p, size_t n)
     }
 }
 
-/* The process that ran "wspush -d": copy the daemon's standard output
- * (out) to ours until its NUL that says it is serving, then what it wrote
- * on standard error (err) to ours. Returns the exit status: 0 once the
- * daemon is serving, 1 if it exited first. */
+/* The process that ran "wspush -d": collect the daemon's standard output
+ * (out: the "listening" lines) until the NUL that says it is serving,
+ * and copy it to ours; copy what it wrote on standard error (err) to
+ * ours. Returns the exit status: 0 once the daemon is serving, 1 if it
+ * exited first (its "listening" lines are dropped then: it is not). */
 static int launcher(int out, int err)
 {
     char buf[4096];
+    size_t have = 0;
     ssize_t n;
     int ready = 0;
 
-    while ((n = read(out, buf, sizeof buf)) != 0) {
+    while (!ready && (n = read(out, buf + have, sizeof buf - have)) != 0) {
         char *nul;
 
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) break;
-        nul = memchr(buf, '\0', (size_t)n);
+        nul = memchr(buf + have, '\0', (size_t)n);
+        have += (size_t)n;
         if (nul != NULL) {
             ready = 1;
-            n = nul - buf;
+            have = (size_t)(nul - buf);
         }
-        put(1, buf, (size_t)n);
-        if (ready) break;
+        if (have == sizeof buf) {           /* more than "listening" */
+            put(1, buf, have);
+            have = 0;
+        }
     }
+    if (ready) put(1, buf, have);
     /* Once the daemon is ready, what it wrote on stderr before is in the
      * pipe already; do not wait for EOF there (a tool like valgrind may
      * keep a copy of that descriptor open). */
