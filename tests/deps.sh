@@ -7,6 +7,9 @@
 #   php-cli             runs the seed's PHP backend snippet unchanged
 #   clang               the warning-free build check
 #   curl                a plain HTTP client against the WebSocket port
+#   nginx, openssl      the TLS proxy of docs/nginx.conf and its test
+#                       certificate (tests/nginx.bats)
+#   groff-base          renders the man page to check it (tests/man.bats)
 # As root with apt-get, missing ones are installed; otherwise this says
 # exactly what is missing and fails, so no test is skipped silently.
 set -eu
@@ -16,6 +19,10 @@ missing=""
 command -v php >/dev/null 2>&1 || missing="$missing php-cli"
 command -v clang >/dev/null 2>&1 || missing="$missing clang"
 command -v curl >/dev/null 2>&1 || missing="$missing curl"
+# Debian's nginx is in /usr/sbin, not on a normal user's PATH.
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$missing nginx"
+command -v openssl >/dev/null 2>&1 || missing="$missing openssl"
+command -v groff >/dev/null 2>&1 || missing="$missing groff-base"
 [ -z "$missing" ] && exit 0
 
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
