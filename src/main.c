@@ -57,7 +57,8 @@ static const char usage_text[] =
 "  --trusted-proxy ADDR  believe X-Forwarded-For from ADDR (repeatable)\n"
 "Other:\n"
 "  --protocol NAME       confirm this Sec-WebSocket-Protocol when offered\n"
-"  --timeout S           client commands: wait for a reply (default 5)\n"
+"  --timeout S           client commands: wait for a reply, stop: for\n"
+"                        the server to exit        (default 5)\n"
 "  -v, --verbose         log every connection event\n"
 "  -h, --help            show this help\n"
 "  -V, --version         show the version\n";
