@@ -3,8 +3,10 @@
 #   make          build build/wspush
 #   make run      build and start the server on the default ports
 #   make test     build everything and run every test (bats)
+#   make install  install the program and its man page (PREFIX, DESTDIR)
 #
-# Variables: CC, CFLAGS, LDFLAGS as usual; WERROR= to build without -Werror.
+# Variables: CC, CFLAGS, LDFLAGS as usual; WERROR= to build without -Werror;
+# PREFIX (default /usr/local), BINDIR, MAN1DIR and DESTDIR for install.
 
 CFLAGS   ?= -O2 -g
 WERROR   ?= -Werror
@@ -12,6 +14,10 @@ WARN      = -std=c99 -Wall -Wextra -Wpedantic $(WERROR)
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -Isrc
 B         = build
 RUN_FLAGS ?= --verbose
+PREFIX   ?= /usr/local
+BINDIR   ?= $(PREFIX)/bin
+MAN1DIR  ?= $(PREFIX)/share/man/man1
+INSTALL  ?= install
 
 LIB_SRC   = $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJ   = $(LIB_SRC:src/%.c=$(B)/obj/%.o)
@@ -19,7 +25,7 @@ HEADERS   = $(wildcard src/*.h)
 UNIT      = $(patsubst tests/unit/%.c,$(B)/%,$(wildcard tests/unit/test_*.c))
 TOOLS     = $(patsubst tests/tools/%.c,$(B)/%,$(wildcard tests/tools/*.c))
 
-.PHONY: all run test unit sanitize valgrind clean
+.PHONY: all run test unit sanitize valgrind install uninstall clean
 
 all: $(B)/wspush
 
@@ -68,6 +74,15 @@ valgrind: all unit
 	@command -v valgrind >/dev/null || { echo "make valgrind needs valgrind (apt-get install valgrind)"; exit 1; }
 	tests/deps.sh
 	WSPUSH_WRAP="$(VALGRIND)" tests/run.sh
+
+# DESTDIR stages the files under another root (for packages and tests).
+install: $(B)/wspush
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MAN1DIR)
+	$(INSTALL) -m 755 $(B)/wspush $(DESTDIR)$(BINDIR)/wspush
+	$(INSTALL) -m 644 docs/wspush.1 $(DESTDIR)$(MAN1DIR)/wspush.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/wspush $(DESTDIR)$(MAN1DIR)/wspush.1
 
 clean:
 	rm -rf $(B) build

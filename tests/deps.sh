@@ -10,6 +10,7 @@
 #   nginx, openssl      the TLS proxy of docs/nginx.conf and its test
 #                       certificate (tests/nginx.bats)
 #   groff-base          renders the man page to check it (tests/man.bats)
+#   systemd             systemd-analyze verify for docs/wspush.service
 # As root with apt-get, missing ones are installed; otherwise this says
 # exactly what is missing and fails, so no test is skipped silently.
 set -eu
@@ -23,6 +24,7 @@ command -v curl >/dev/null 2>&1 || missing="$missing curl"
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$missing nginx"
 command -v openssl >/dev/null 2>&1 || missing="$missing openssl"
 command -v groff >/dev/null 2>&1 || missing="$missing groff-base"
+command -v systemd-analyze >/dev/null 2>&1 || missing="$missing systemd"
 [ -z "$missing" ] && exit 0
 
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
