@@ -9,7 +9,8 @@
 #   curl                a plain HTTP client against the WebSocket port
 #   nginx, openssl      the TLS proxy of docs/nginx.conf and its test
 #                       certificate (tests/nginx.bats)
-#   groff-base          renders the man page to check it (tests/man.bats)
+#   groff-base, man-db  render the man page to check it (tests/man.bats)
+#   procps              ps, to see that a daemon detached (tests/daemon.bats)
 #   systemd             systemd-analyze verify for docs/wspush.service
 # As root with apt-get, missing ones are installed; otherwise this says
 # exactly what is missing and fails, so no test is skipped silently.
@@ -24,6 +25,8 @@ command -v curl >/dev/null 2>&1 || missing="$missing curl"
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$missing nginx"
 command -v openssl >/dev/null 2>&1 || missing="$missing openssl"
 command -v groff >/dev/null 2>&1 || missing="$missing groff-base"
+command -v man >/dev/null 2>&1 || missing="$missing man-db"
+command -v ps >/dev/null 2>&1 || missing="$missing procps"
 command -v systemd-analyze >/dev/null 2>&1 || missing="$missing systemd"
 [ -z "$missing" ] && exit 0
 
