@@ -89,6 +89,19 @@ static int open_on_stderr(const char *path, char *err, size_t errsize)
     return 0;
 }
 
+int log_try(const char *path, char *err, size_t errsize)
+{
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0644);
+
+    if (fd < 0) {
+        snprintf(err, errsize, "cannot open log file %s: %s", path,
+                 strerror(errno));
+        return -1;
+    }
+    close(fd);
+    return 0;
+}
+
 int log_open(const char *path, char *err, size_t errsize)
 {
     if (open_on_stderr(path, err, errsize) < 0) return -1;

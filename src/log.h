@@ -58,6 +58,11 @@ const char *log_escape(const uint8_t *p, size_t n, char *dst, size_t size);
  */
 int log_open(const char *path, char *err, size_t errsize);
 
+/** @brief Check that @p path can be opened for appending (creating it if
+ *  need be), without using it yet: a bad --log path is then one clear
+ *  error at start-up, on the terminal. @return 0, or -1 with @p err set. */
+int log_try(const char *path, char *err, size_t errsize);
+
 /** @brief Open the log file again by its name (after a rotation renamed
  *  it). Does nothing without a log file. @return 0, or -1 (the old file
  *  stays in use, and an error line says why). */

@@ -321,25 +321,40 @@ static const char *value_of(const char *name, int argc, char **argv, int *i)
     return argv[++*i];
 }
 
+/* The --log file, absolute (for the daemon's chdir("/") and reopens). */
+static char log_abs[4096];
+
+/* The foreground server is serving: log to the --log file from now on.
+ * Until then, start-up errors went to the terminal. */
+static int log_ready(void)
+{
+    char err[512];
+
+    if (log_open(log_abs, err, sizeof err) < 0) {
+        fprintf(stderr, "wspush: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
 /* Run the server: in the background with -d, with its pid file and log
  * file if asked for. Returns the exit status. */
 static int serve(server_config *cfg, int daemonize, const char *log_file)
 {
-    static char log_abs[4096];
     char err[512];
     int rc;
 
     if (log_file != NULL) {
-        /* Absolute, for the daemon's chdir("/") and later reopens. */
         if (daemon_abspath(log_file, log_abs, sizeof log_abs) < 0) {
             fprintf(stderr, "wspush: log file path too long\n");
             return EXIT_FAIL;
         }
-        log_file = log_abs;
-        if (!daemonize && log_open(log_file, err, sizeof err) < 0) {
+        if (log_try(log_abs, err, sizeof err) < 0) {
             fprintf(stderr, "wspush: %s\n", err);
             return EXIT_FAIL;
         }
+        log_file = log_abs;
+        cfg->on_ready = log_ready;
     }
     if (daemonize) {
         if (daemon_detach(log_file) < 0) return EXIT_FAIL;

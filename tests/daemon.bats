@@ -310,4 +310,9 @@ EOF
     run "$WSPUSH" --log "$BATS_TEST_TMPDIR/nope/log" --ws 127.0.0.1:0 --inner 127.0.0.1:0
     [ "$status" -eq 1 ]
     [[ "$output" == "wspush: cannot open log file $BATS_TEST_TMPDIR/nope/log: "* ]]
+    # Start-up errors reach the terminal, not the log.
+    run "$WSPUSH" --log "$LOG.2" --ws "127.0.0.1:$WS_PORT" --inner 127.0.0.1:0
+    [ "$status" -eq 1 ]
+    [[ "$output" == "wspush: cannot listen on 127.0.0.1:$WS_PORT: "* ]]
+    [ ! -s "$LOG.2" ]
 }
