@@ -9,6 +9,12 @@
 
 load lib/helpers
 
+setup_file() {
+    if [[ "${WSPUSH_WRAP:-}" == valgrind* ]]; then
+        echo "# daemons run under valgrind with --log-file: each process's report is a file, required empty" >&3
+    fi
+}
+
 setup() {
     cd "$BATS_TEST_TMPDIR"
     PIDF="$BATS_TEST_TMPDIR/wspush.pid"
@@ -156,6 +162,22 @@ EOF
 from wsraw import *
 assert_served("still")
 EOF
+}
+
+@test "five servers started at once on one pid file: exactly one runs" {
+    for i in 1 2 3 4 5; do
+        $DWRAP "$WSPUSH" -d --pid-file "$PIDF" --log "$LOG" \
+            --ws 127.0.0.1:0 --inner 127.0.0.1:0 >"out.$i" 2>"err.$i" &
+    done
+    ok=0
+    for job in $(jobs -p); do wait "$job" && ok=$((ok + 1)) || true; done
+    cat err.*
+    [ "$ok" -eq 1 ]
+    [ "$(cat err.* | grep -c "^wspush: already running as pid $(cat "$PIDF") ")" -eq 4 ]
+    INNER_PORT=$(sed -n 's/^listening inner .*:\([0-9]*\)$/\1/p' out.*)
+    run verb status
+    [ "$status" -eq 0 ]
+    [[ "$output" == "running pid=$(cat "$PIDF") pages=0 "* ]]
 }
 
 @test "a stale pid file (the server was killed) is reported and replaced" {
