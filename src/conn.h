@@ -7,7 +7,7 @@
  * The server is split by concern: conn.c (connections and their output),
  * page.c (the WebSocket side), backend.c (the inner port) and server.c
  * (accepting, deadlines, signals, the loop). This header is what they
- * share; nothing outside those four files includes it.
+ * share; nothing outside those four files (and forward.c) includes it.
  *
  * @defgroup conn Server internals
  * @{
