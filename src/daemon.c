@@ -382,7 +382,14 @@ int daemon_command(const char *cmd, const char *pid_path,
     if (strcmp(cmd, "status") == 0) {
         if (stats(inner_addr, timeout_ms, line, sizeof line, err,
                   sizeof err) < 0) {
-            printf("running pid=%ld\n", pid);
+            struct stat st;
+
+            /* No counters; the pid file was written at start-up. */
+            if (stat(pid_path, &st) == 0 && time(NULL) >= st.st_mtime)
+                printf("running pid=%ld uptime=%lld\n", pid,
+                       (long long)(time(NULL) - st.st_mtime));
+            else
+                printf("running pid=%ld\n", pid);
             fprintf(stderr, "wspush: no counters: %s\n", err);
         } else {
             printf("running pid=%ld %s\n", pid, line);

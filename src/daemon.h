@@ -94,8 +94,9 @@ int daemon_ready(void);
  *   0 once it has, 1 if it is still running.
  * - status: "running pid=N" followed by the counters of the inner port's
  *   stats reply (asked at @p inner_addr) on one line; 0. Without the
- *   counters (inner port unreachable) the reason goes to standard error
- *   and the status is still 0: the server runs.
+ *   counters (inner port unreachable) it prints "running pid=N
+ *   uptime=S", the uptime from the pid file's time, the reason goes to
+ *   standard error, and the status is still 0: the server runs.
  * - reload: SIGHUP (reopen the log, re-read the settings that can be
  *   re-read); 0 once sent.
  *
