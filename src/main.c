@@ -5,6 +5,7 @@
  *   wspush [OPTIONS] push UID [JSON]  push to UID's pages, print the reply
  *   wspush [OPTIONS] send LINE...     send raw request lines
  *   wspush [OPTIONS] broadcast MSG | online UID | stats
+ *   wspush [OPTIONS] start [-d]       the server, as Workerman says it
  *   wspush [OPTIONS] stop | status | reload   act on a -d server
  *
  * Options are parsed by hand: POSIX getopt() has no long options, and
@@ -30,6 +31,7 @@
 
 static const char usage_text[] =
 "usage: wspush [OPTIONS]                     run the push server\n"
+"       wspush [OPTIONS] start [-d]          the same (-d: in the background)\n"
 "       wspush [OPTIONS] push UID [JSON]     push to UID's pages\n"
 "       wspush [OPTIONS] send LINE...        send raw inner-port lines\n"
 "       wspush [OPTIONS] broadcast MESSAGE   push to every page\n"
@@ -453,6 +455,15 @@ int main(int argc, char **argv)
      * into it. Hold those numbers with /dev/null. */
     while ((fd = open("/dev/null", O_RDWR)) >= 0 && fd <= 2) {}
     if (fd > 2) close(fd);
+    /* Workerman's verbs: "start" runs the server, "start -d" in the
+     * background. */
+    if (i < argc && strcmp(argv[i], "start") == 0) {
+        for (i++; i < argc; i++) {
+            if (strcmp(argv[i], "-d") != 0 && strcmp(argv[i], "--daemon"))
+                die_usage("usage: [OPTIONS] start [-d], not '%s'", argv[i]);
+            daemonize = 1;
+        }
+    }
     /* The pid file by its absolute path: the daemon works from "/". */
     if (daemon_abspath(pid_file, pid_abs, sizeof pid_abs) < 0)
         die_usage("bad value for %s (path too long)", "--pid-file");

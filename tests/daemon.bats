@@ -118,6 +118,25 @@ EOF
     [[ "$output" == *"wspush: no counters: cannot connect to 127.0.0.1:1: "* ]]
 }
 
+@test "Workerman's verbs: start -d, status, reload, stop" {
+    run $DWRAP "$WSPUSH" --pid-file "$PIDF" --log "$LOG" \
+        --ws 127.0.0.1:0 --inner 127.0.0.1:0 start -d
+    [ "$status" -eq 0 ]
+    [[ "${lines[1]}" == "listening inner 127.0.0.1:"* ]]
+    INNER_PORT=$(sed -n 's/^listening inner .*:\([0-9]*\)$/\1/p' <<<"$output")
+    run verb status
+    [[ "$output" == "running pid=$(cat "$PIDF") "* ]]
+    run verb reload
+    [ "$status" -eq 0 ]
+    run verb stop
+    [ "$status" -eq 0 ]
+    [ ! -e "$PIDF" ]
+    # Only -d may follow start.
+    run "$WSPUSH" start --ws 127.0.0.1:0
+    [ "$status" -eq 2 ]
+    [[ "$output" == "wspush: usage: [OPTIONS] start [-d], not '--ws'"* ]]
+}
+
 @test "stop, status and reload without a server: 'not running', status 3" {
     for v in stop reload; do
         run verb "$v"
@@ -170,12 +189,14 @@ EOF
 }
 
 @test "five servers started at once on one pid file: exactly one runs" {
+    pids=()
     for i in 1 2 3 4 5; do
         $DWRAP "$WSPUSH" -d --pid-file "$PIDF" --log "$LOG" \
             --ws 127.0.0.1:0 --inner 127.0.0.1:0 >"out.$i" 2>"err.$i" &
+        pids+=($!)
     done
     ok=0
-    for job in $(jobs -p); do wait "$job" && ok=$((ok + 1)) || true; done
+    for p in "${pids[@]}"; do wait "$p" && ok=$((ok + 1)) || true; done
     cat err.*
     [ "$ok" -eq 1 ]
     [ "$(cat err.* | grep -c "^wspush: already running as pid $(cat "$PIDF") ")" -eq 4 ]
