@@ -5,8 +5,10 @@
 #   make test     build everything and run every test (bats)
 #   make fuzz     run each libFuzzer target for FUZZ_TIME seconds (clang)
 #   make docs     the documentation site: build/docs/html/index.html
+#   make install  install the program and its man page (PREFIX, DESTDIR)
 #
-# Variables: CC, CFLAGS, LDFLAGS as usual; WERROR= to build without -Werror.
+# Variables: CC, CFLAGS, LDFLAGS as usual; WERROR= to build without -Werror;
+# PREFIX (default /usr/local), BINDIR, MAN1DIR and DESTDIR for install.
 
 CFLAGS   ?= -O2 -g
 WERROR   ?= -Werror
@@ -14,6 +16,10 @@ WARN      = -std=c99 -Wall -Wextra -Wpedantic $(WERROR)
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -Isrc
 B         = build
 RUN_FLAGS ?= --verbose --web web
+PREFIX   ?= /usr/local
+BINDIR   ?= $(PREFIX)/bin
+MAN1DIR  ?= $(PREFIX)/share/man/man1
+INSTALL  ?= install
 
 LIB_SRC   = $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJ   = $(LIB_SRC:src/%.c=$(B)/obj/%.o)
@@ -23,7 +29,7 @@ TOOLS     = $(patsubst tests/tools/%.c,$(B)/%,$(wildcard tests/tools/*.c))
 FUZZ      = $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 REPLAY    = $(FUZZ:%=$(B)/fuzz_%)
 
-.PHONY: all run test unit sanitize valgrind fuzz docs clean
+.PHONY: all run test unit sanitize valgrind fuzz docs install uninstall clean
 
 all: $(B)/wspush
 
@@ -110,6 +116,15 @@ docs:
 	@if [ -s $(DOCS)/warnings.log ]; then cat $(DOCS)/warnings.log; \
 		echo "make docs: doxygen warned (above)"; exit 1; fi
 	@echo "make docs: $(DOCS)/html/index.html"
+
+# DESTDIR stages the files under another root (for packages and tests).
+install: $(B)/wspush
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MAN1DIR)
+	$(INSTALL) -m 755 $(B)/wspush $(DESTDIR)$(BINDIR)/wspush
+	$(INSTALL) -m 644 docs/wspush.1 $(DESTDIR)$(MAN1DIR)/wspush.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/wspush $(DESTDIR)$(MAN1DIR)/wspush.1
 
 clean:
 	rm -rf $(B) build chapters/*/build

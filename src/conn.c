@@ -1,4 +1,4 @@
-/* conn.c -- connections: their output queues, closing, and logging.
+/* conn.c -- connections: their output queues and closing.
  *
  * Output is never written from the middle of a handler. Handlers append to
  * the connection's queue and put it on the flush list; after each poll the
@@ -16,63 +16,14 @@
  * §7.1.1: the server closes the TCP connection first). */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "conn.h"
-
-int log_verbose;
-
-/* ------------------------------------------------------------------------
- * Logging
- * --------------------------------------------------------------------- */
-
-/* Print one line on stderr: time, level, message. "info" lines appear only
- * with --verbose; errors always do. */
-void log_line(const char *level, const char *fmt, ...)
-{
-    char when[32];
-    time_t t = time(NULL);
-    struct tm tm;
-    va_list ap;
-
-    if (level[0] == 'i' && !log_verbose) return;
-    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", localtime_r(&t, &tm));
-    fprintf(stderr, "%s %s ", when, level);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-}
-
-/* Copy bytes a client chose into dst for a log line: printable ASCII as
- * is, anything else (a newline could forge a log line) as \xNN, cut with
- * "..." to fit. Returns dst. */
-const char *log_escape(const uint8_t *p, size_t n, char *dst, size_t size)
-{
-    size_t i, o = 0;
-
-    for (i = 0; i < n; i++) {
-        if (o + 8 > size) {
-            memcpy(dst + o, "...", 3);
-            o += 3;
-            break;
-        }
-        if (p[i] >= 0x20 && p[i] < 0x7F && p[i] != '\\')
-            dst[o++] = (char)p[i];
-        else
-            o += (size_t)sprintf(dst + o, "\\x%02X", p[i]);
-    }
-    dst[o] = '\0';
-    return dst;
-}
 
 /* ------------------------------------------------------------------------
  * Byte queues

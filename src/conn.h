@@ -8,7 +8,7 @@
  * page.c (the WebSocket side), backend.c (the inner port) and server.c
  * (accepting, deadlines, signals, the loop), and static.c (files for
  * plain HTTP requests, --web). This header is what they share; nothing
- * outside those files includes it.
+ * outside those files (and forward.c) includes it.
  *
  * @defgroup conn Server internals
  * @{
@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "frame.h"
+#include "log.h"
 #include "loop.h"
 #include "net.h"
 #include "server.h"
@@ -109,18 +110,6 @@ typedef struct server {
 } server;
 /** @endcond */
 
-/** Set by server_run(): log "info" lines too, not only errors. */
-extern int log_verbose;
-
-/** @brief Print one line on stderr: time, level ("info" or "error"),
- *  message. "info" lines appear only with log_verbose. */
-void log_line(const char *level, const char *fmt, ...);
-
-/** @brief Copy bytes a client chose into @p dst (of @p size, at least 8)
- *  for a log line: printable ASCII as is, anything else as \\xNN, cut
- *  with "..." to fit. @return dst. */
-const char *log_escape(const uint8_t *p, size_t n, char *dst, size_t size);
-
 /** @name Byte queues */
 /** @{ */
 /** @brief Bytes waiting in @p b. */
@@ -169,6 +158,11 @@ int page_send(server *s, conn *c, int opcode, const void *p, size_t n);
 /** @brief Send a close frame (@p code 0: one with no code) and close. */
 void page_close(server *s, conn *c, unsigned code, const char *reason);
 /** @} */
+
+/** @brief After @p c's handshake: if its peer is a trusted proxy, name it
+ *  in the log after the client its X-Forwarded-For @p value (@p len
+ *  bytes, NULL if none) gives (forward.c). */
+void page_forwarded(server *s, conn *c, const char *value, size_t len);
 
 /** @name The inner port (backend.c) */
 /** @{ */

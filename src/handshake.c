@@ -270,6 +270,10 @@ static const char *field(span name, span value, seen *s, hs_request *req)
         first(&req->protocols, &req->protocols_len, value);
     else if (span_is(name, "Origin", 1))
         first(&req->origin, &req->origin_len, value);
+    else if (span_is(name, "X-Forwarded-For", 1)) {
+        req->forwarded_for = value.p;
+        req->forwarded_for_len = value.n;
+    }
     return NULL;
 }
 

@@ -54,6 +54,8 @@ typedef struct hs_request {
     size_t protocols_len;     /**< length of @c protocols */
     const char *origin;       /**< Origin value, or NULL */
     size_t origin_len;        /**< length of @c origin */
+    const char *forwarded_for; /**< last X-Forwarded-For value, or NULL */
+    size_t forwarded_for_len; /**< length of @c forwarded_for */
     int upgrade;              /**< 1 if the request asked for a WebSocket
                                    upgrade at all (an Upgrade header naming
                                    "websocket"), 0 for a plain HTTP request */
@@ -76,7 +78,8 @@ typedef struct hs_request {
  * Upgrade header listing "websocket"; a Connection header listing
  * "upgrade"; Host; Sec-WebSocket-Key; Sec-WebSocket-Version 13 (426).
  * Repeated Upgrade or Connection headers count as one list; for
- * Sec-WebSocket-Protocol and Origin the first occurrence counts.
+ * Sec-WebSocket-Protocol and Origin the first occurrence counts, for
+ * X-Forwarded-For the last (a proxy appends to the end of the list).
  *
  * Call it again on the same buffer, with @p len grown, after
  * HS_INCOMPLETE; it keeps no state between calls.

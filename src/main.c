@@ -6,6 +6,8 @@
  *   wspush [OPTIONS] send LINE...     send raw request lines
  *   wspush [OPTIONS] broadcast MSG | online UID | stats
  *   wspush [OPTIONS] token UID [TTL]  print a signed page token
+ *   wspush [OPTIONS] start [-d]       the server, as Workerman says it
+ *   wspush [OPTIONS] stop | status | reload   act on a -d server
  *
  * Options are parsed by hand: POSIX getopt() has no long options, and
  * getopt_long() is an extension. */
@@ -21,7 +23,10 @@
 #include <unistd.h>
 
 #include "frame.h"
+#include "daemon.h"
+#include "forward.h"
 #include "inner.h"
+#include "log.h"
 #include "net.h"
 #include "server.h"
 #include "static.h"
@@ -31,6 +36,7 @@
 
 static const char usage_text[] =
 "usage: wspush [OPTIONS]                     run the push server\n"
+"       wspush [OPTIONS] start [-d]          the same (-d: in the background)\n"
 "       wspush [OPTIONS] push UID [JSON]     push to UID's pages\n"
 "       wspush [OPTIONS] send LINE...        send raw inner-port lines\n"
 "       wspush [OPTIONS] broadcast MESSAGE   push to every page\n"
@@ -38,6 +44,7 @@ static const char usage_text[] =
 "       wspush [OPTIONS] stats               print the server's counters\n"
 "       wspush [OPTIONS] token UID [TTL]     print a page token for UID,\n"
 "                                            valid TTL seconds (default 86400)\n"
+"       wspush [OPTIONS] stop|status|reload  act on the server in the pid file\n"
 "\n"
 "Ports (HOST:PORT, [IPV6]:PORT or unix:PATH; port 0 picks a free port):\n"
 "  --ws ADDR             WebSocket port            (default 0.0.0.0:1234)\n"
@@ -59,6 +66,11 @@ static const char usage_text[] =
 "  --handshake-timeout S finish the handshake      (default 10)\n"
 "  --ping-interval S     ping a page silent for S  (default 30; 0: never)\n"
 "  --ping-timeout S      then close it after S     (default 30)\n"
+"Running for real:\n"
+"  -d, --daemon          run in the background (writes the pid file)\n"
+"  --pid-file PATH       pid file                  (default ./wspush.pid)\n"
+"  --log PATH            append log lines to PATH, reopened on SIGHUP\n"
+"  --trusted-proxy ADDR  believe X-Forwarded-For from ADDR (repeatable)\n"
 "Other:\n"
 "  --echo                echo mode, for conformance suites: send each\n"
 "                        message back as the same type, bind no uid;\n"
@@ -66,13 +78,19 @@ static const char usage_text[] =
 "  --protocol NAME       confirm this Sec-WebSocket-Protocol when offered\n"
 "  --web DIR             serve DIR's page to plain HTTP GETs on the WebSocket\n"
 "                        port (/ is DIR/index.html or DIR/web.html)\n"
-"  --timeout S           client commands: wait for a reply (default 5)\n"
-"  -v, --verbose         log every connection event on stderr\n"
+"  --timeout S           client commands: wait for a reply, stop: for\n"
+"                        the server to exit        (default 5)\n"
+"  -v, --verbose         log every connection event\n"
 "  -h, --help            show this help\n"
 "  -V, --version         show the version\n";
 
-/* Exit statuses. */
+/* Exit statuses (stop, status and reload add DAEMON_NOT_RUNNING, 3). */
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+/* The pid file: written by a server only with -d or --pid-file, read by
+ * stop, status and reload. */
+static const char *pid_file = "wspush.pid";
+static int pid_file_set;
 
 static void die_usage(const char *fmt, const char *arg)
 {
@@ -285,6 +303,13 @@ static int command(const char *addr, long timeout_ms, int argc, char **argv)
 
     if (strcmp(cmd, "token") == 0) return token(client_auth, argc, argv);
 
+    if (strcmp(cmd, "stop") == 0 || strcmp(cmd, "status") == 0 ||
+        strcmp(cmd, "reload") == 0) {
+        if (argc != 1) die_usage("usage: %s (the pid file is --pid-file)",
+                                 cmd);
+        return daemon_command(cmd, pid_file, addr, timeout_ms);
+    }
+
     if (strcmp(cmd, "push") == 0) {
         inner_request req;
 
@@ -352,13 +377,63 @@ static const char *value_of(const char *name, int argc, char **argv, int *i)
     return argv[++*i];
 }
 
+/* The --log file, absolute (for the daemon's chdir("/") and reopens). */
+static char log_abs[4096];
+
+/* The foreground server is serving: log to the --log file from now on.
+ * Until then, start-up errors went to the terminal. */
+static int log_ready(void)
+{
+    char err[512];
+
+    if (log_open(log_abs, err, sizeof err) < 0) {
+        fprintf(stderr, "wspush: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+/* Run the server: in the background with -d, with its pid file and log
+ * file if asked for. Returns the exit status. */
+static int serve(server_config *cfg, int daemonize, const char *log_file)
+{
+    char err[512];
+    int rc;
+
+    if (log_file != NULL) {
+        if (daemon_abspath(log_file, log_abs, sizeof log_abs) < 0) {
+            fprintf(stderr, "wspush: log file path too long\n");
+            return EXIT_FAIL;
+        }
+        if (log_try(log_abs, err, sizeof err) < 0) {
+            fprintf(stderr, "wspush: %s\n", err);
+            return EXIT_FAIL;
+        }
+        log_file = log_abs;
+        cfg->on_ready = log_ready;
+    }
+    if (daemonize) {
+        if (daemon_detach(log_file) < 0) return EXIT_FAIL;
+        cfg->on_ready = daemon_ready;
+    }
+    if (pid_file_set && pidfile_create(pid_file, err, sizeof err) < 0) {
+        fprintf(stderr, "wspush: %s\n", err);
+        return EXIT_FAIL;
+    }
+    rc = server_run(cfg);
+    pidfile_remove();
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
+    static const char *proxies[16];
+    static char pid_abs[4096];
     server_config cfg;
     char err[512];
     long timeout_ms = 5000;
-    int i, fd;
-    const char *v;
+    int i, fd, daemonize = 0;
+    const char *v, *log_file = NULL;
 
     server_config_init(&cfg);
     /* Options come first; the first word that is not one starts a client
@@ -376,6 +451,22 @@ int main(int argc, char **argv)
             cfg.verbose = 1;
         } else if (!strcmp(a, "--echo")) {
             cfg.echo = 1;
+        } else if (!strcmp(a, "-d") || !strcmp(a, "--daemon")) {
+            daemonize = 1;
+        } else if ((v = value_of("--pid-file", argc, argv, &i))) {
+            pid_file = v;
+            pid_file_set = 1;
+        } else if ((v = value_of("--log", argc, argv, &i))) {
+            log_file = v;
+        } else if ((v = value_of("--trusted-proxy", argc, argv, &i))) {
+            if (!forward_valid_addr(v))
+                die_usage("bad value for %s (expected a numeric IPv4 or "
+                          "IPv6 address)", "--trusted-proxy");
+            if (cfg.ntrusted_proxies == sizeof proxies / sizeof *proxies)
+                die_usage("too many %s options (at most 16)",
+                          "--trusted-proxy");
+            proxies[cfg.ntrusted_proxies++] = v;
+            cfg.trusted_proxies = proxies;
         } else if ((v = value_of("--ws", argc, argv, &i))) {
             cfg.ws_addr = v;
         } else if ((v = value_of("--inner", argc, argv, &i))) {
@@ -447,11 +538,25 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     client_auth = &cfg.auth;
+    /* Workerman's verbs: "start" runs the server, "start -d" in the
+     * background. */
+    if (i < argc && strcmp(argv[i], "start") == 0) {
+        for (i++; i < argc; i++) {
+            if (strcmp(argv[i], "-d") != 0 && strcmp(argv[i], "--daemon"))
+                die_usage("usage: [OPTIONS] start [-d], not '%s'", argv[i]);
+            daemonize = 1;
+        }
+    }
+    /* The pid file by its absolute path: the daemon works from "/". */
+    if (daemon_abspath(pid_file, pid_abs, sizeof pid_abs) < 0)
+        die_usage("bad value for %s (path too long)", "--pid-file");
+    pid_file = pid_abs;
+    pid_file_set |= daemonize;
     if (i < argc) {
         /* A server that closed on us must not kill the client silently:
          * a failed write is reported instead. */
         signal(SIGPIPE, SIG_IGN);
         return command(cfg.inner_addr, timeout_ms, argc - i, argv + i);
     }
-    return server_run(&cfg);
+    return serve(&cfg, daemonize, log_file);
 }

@@ -253,6 +253,7 @@ void page_handshake(server *s, conn *c, const uint8_t *p, size_t n)
         conn_kill(s, c);
         return;
     }
+    page_forwarded(s, c, req.forwarded_for, req.forwarded_for_len);
     log_line("info", "%s: upgraded", c->peer);
     c->state = OPEN;
     ws_decoder_init(&c->dec, cfg->max_message);

@@ -4,8 +4,9 @@
  * a struct conn (conn.h): a page (a WebSocket client, page.c), a backend on
  * the inner port (backend.c), or a refusal on its way out. This file reads
  * from them and hands the bytes on, accepts and refuses connections, fires
- * deadlines (handshake, heartbeat, closing) and turns SIGINT and SIGTERM
- * into an orderly close. Output and closing are conn.c's. */
+ * deadlines (handshake, heartbeat, closing), turns SIGINT and SIGTERM
+ * into an orderly close and SIGHUP into a reload. Output and closing are
+ * conn.c's. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -25,6 +26,8 @@ static uint8_t rbuf[65536];
 static volatile sig_atomic_t sig_fd = -1;
 
 static server *the_server;
+/* The configuration, writable: a reload replaces its auth part. */
+static server_config *the_config;
 
 static void on_accept(ev_loop *loop, int fd, void *data, int mask);
 
@@ -285,19 +288,44 @@ static void on_signal(int sig)
     errno = saved;
 }
 
-/* SIGINT or SIGTERM arrived: stop accepting, close every page with 1001,
- * and give queued output linger_ms to drain. */
+/* SIGHUP: reopen the log file (a rotation renamed it) and re-read what
+ * can be re-read; every connection stays. */
+static void reload(server *s)
+{
+    char err[512];
+
+    (void)s;
+    log_line("notice", "SIGHUP received: reloading");
+    log_reopen();
+    /* auth_load() reads into a copy and keeps the old settings unless
+     * everything read is valid; pages and backends already admitted stay. */
+    if (auth_load(&the_config->auth, err, sizeof err) < 0) {
+        log_line("error", "reload: %s; keeping the old secrets and origins",
+                 err);
+        return;
+    }
+    log_line("notice", "reloaded");
+}
+
+/* Signals arrived. SIGHUP reloads. SIGINT or SIGTERM: stop accepting,
+ * close every page with 1001, and give queued output linger_ms to drain. */
 static void on_sigpipe_readable(ev_loop *loop, int fd, void *data, int mask)
 {
     server *s = the_server;
     conn *c, *next;
+    ssize_t n, i;
+    int stop = 0, hup = 0;
 
     (void)loop; (void)data; (void)mask;
-    while (read(fd, rbuf, sizeof rbuf) > 0) {}
-    if (s->stopping) return;
+    while ((n = read(fd, rbuf, sizeof rbuf)) > 0)
+        for (i = 0; i < n; i++) {
+            if (rbuf[i] == SIGHUP) hup = 1; else stop = 1;
+        }
+    if (hup) reload(s);
+    if (!stop || s->stopping) return;
     s->stopping = 1;
     s->stop_deadline = ev_now_ms() + s->cfg->linger_ms;
-    log_line("info", "signal received: closing every connection");
+    log_line("notice", "signal received: closing every connection");
     server_accepting(s, 0);
     for (c = s->conns; c != NULL; c = next) {
         next = c->next;
@@ -310,7 +338,8 @@ static void on_sigpipe_readable(ev_loop *loop, int fd, void *data, int mask)
     }
 }
 
-/* Ignore SIGPIPE; route SIGINT and SIGTERM through the self-pipe. */
+/* Ignore SIGPIPE; route SIGINT, SIGTERM and SIGHUP through the
+ * self-pipe. */
 static int setup_signals(server *s)
 {
     struct sigaction sa;
@@ -328,6 +357,7 @@ static int setup_signals(server *s)
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
     return ev_add(s->loop, s->sig_pipe[0], EV_READABLE, on_sigpipe_readable,
                   NULL);
 }
@@ -405,7 +435,7 @@ fail:
 }
 
 /* The loop: wait for events or the next deadline, handle them, flush. */
-int server_run(const server_config *cfg)
+int server_run(server_config *cfg)
 {
     static ev_loop loop;
     server s;
@@ -413,6 +443,7 @@ int server_run(const server_config *cfg)
 
     memset(&s, 0, sizeof s);
     s.cfg = cfg;
+    the_config = cfg;
     s.loop = &loop;
     s.ws_fd = s.inner_fd = -1;
     s.next_deadline = NEVER;
@@ -427,8 +458,11 @@ int server_run(const server_config *cfg)
         fprintf(stderr, "wspush: cannot set up signals: %s\n",
                 strerror(errno));
         rc = 1;
-    } else if (open_ports(&s) < 0) {
+    } else if (open_ports(&s) < 0 ||
+               (cfg->on_ready != NULL && cfg->on_ready() < 0)) {
         rc = 1;
+    } else {
+        log_line("notice", "started, pid %ld", (long)getpid());
     }
     while (rc == 0) {
         int64_t now = ev_now_ms(), until = s.next_deadline;
@@ -452,6 +486,7 @@ int server_run(const server_config *cfg)
         check_deadlines(&s);
         flush_all(&s);
     }
+    if (rc == 0) log_line("notice", "stopped");
     while (s.conns) conn_kill(&s, s.conns);
     flush_all(&s);
     uidmap_free(&s.uids);
@@ -462,5 +497,6 @@ int server_run(const server_config *cfg)
     close(s.sig_pipe[1]);
     sig_fd = -1;
     the_server = NULL;
+    the_config = NULL;
     return rc;
 }

@@ -53,6 +53,11 @@ typedef struct server_config {
     int verbose;               /**< log every connection event */
     auth_config auth;          /**< secrets and Origin allow-list, read by
                                     auth_load() (auth.h); zero: none */
+    const char *const *trusted_proxies; /**< peers whose X-Forwarded-For
+                                    is believed (numeric addresses) */
+    size_t ntrusted_proxies;   /**< entries in @c trusted_proxies */
+    int (*on_ready)(void);     /**< called once both ports listen; -1
+                                    stops the server (daemon_ready()) */
 } server_config;
 
 /** @brief Fill @p cfg with the defaults. */
@@ -63,13 +68,16 @@ void server_config_init(server_config *cfg);
  *
  * Prints "listening ws ADDR:PORT" and "listening inner ADDR:PORT" on
  * standard output once both ports are bound (with the real port when 0
- * was asked for). On SIGINT or SIGTERM it closes every page with 1001,
- * gives queued output a moment to drain, and returns.
+ * was asked for), then calls cfg->on_ready if set. On SIGINT or SIGTERM
+ * it closes every page with 1001, gives queued output a moment to drain,
+ * and returns. On SIGHUP it reloads: reopens the log file (log_reopen()),
+ * reads the secrets and the Origin allow-list again into cfg->auth
+ * (auth_load(); a bad edit keeps the old ones) and keeps every connection.
  *
- * @return 0 after a signal, 1 if a port could not be opened (the reason
- *         is printed on standard error).
+ * @return 0 after a signal, 1 if a port could not be opened or on_ready
+ *         failed (the reason is printed on standard error).
  */
-int server_run(const server_config *cfg);
+int server_run(server_config *cfg);
 
 /** @} */
 #endif

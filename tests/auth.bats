@@ -325,6 +325,61 @@ PYEOF
     grep -q "origin 'https://evil.example' is not on the allow-list" "$SERVER_ERR"
 }
 
+@test "auth: SIGHUP re-reads the secret and the Origin list; a bad edit keeps the old ones and says why" {
+    sf=$(secret_file)
+    of="$BATS_TEST_TMPDIR/origins"
+    echo https://old.example >"$of"
+    start_server --secret-file "$sf" --origin-file "$of"
+    export OLD=$(php_token uid1 600) NEW=$(SECRET=the-new-secret-0123456789 php_token uid2 600)
+    # Before: the old secret and the old origin let a page bind.
+    py <<'PYEOF'
+import os
+from wsraw import *
+p = Page(handshake=False)
+r = p.upgrade(p.request(extra={"Origin": "https://old.example"}))
+assert r.status == 101, r.status_line
+p.send_text(os.environ["OLD"])
+wait_online("uid1")
+PYEOF
+    printf '%s\n' the-new-secret-0123456789 >"$sf"
+    echo https://new.example >"$of"
+    kill -HUP "$SERVER_PID"
+    for _ in $(seq 100); do grep -q "reloaded" "$SERVER_ERR" && break; sleep 0.05; done
+    grep -q "reloaded" "$SERVER_ERR"
+    py <<'PYEOF'
+import os
+from wsraw import *
+def page(origin):
+    p = Page(handshake=False)
+    return p, p.upgrade(p.request(extra={"Origin": origin}))
+p, r = page("https://old.example")
+assert r.status == 403, r.status_line
+p, r = page("https://new.example")
+assert r.status == 101, r.status_line
+p.send_text(os.environ["OLD"])
+p.expect_close(4001)
+p, r = page("https://new.example")
+p.send_text(os.environ["NEW"])
+wait_online("uid2")
+PYEOF
+    # A secret file opened to others is refused: the server keeps the new
+    # secret (not none, not the old one) and logs why.
+    chmod 644 "$sf"
+    kill -HUP "$SERVER_PID"
+    for _ in $(seq 100); do grep -q "keeping the old secrets" "$SERVER_ERR" && break; sleep 0.05; done
+    grep -q "reload: secret file .* is open to other users.*keeping the old secrets and origins" "$SERVER_ERR"
+    py <<'PYEOF'
+import os
+from wsraw import *
+p = Page(handshake=False)
+r = p.upgrade(p.request(extra={"Origin": "https://new.example"}))
+assert r.status == 101, r.status_line
+p.send_text(os.environ["NEW"])
+wait_online("uid2")
+PYEOF
+    assert_server_alive
+}
+
 @test "auth: bad origins on the command line or in the file stop the server with exit status 2" {
     for o in https://example.com/ example.com '*' https:// 'https://a b' 'https://a.com?x'; do
         run "$WSPUSH" --ws 127.0.0.1:0 --inner 127.0.0.1:0 --origin "$o"

@@ -14,6 +14,11 @@
 # and one npm package, playwright-core at a pinned version, in build/npm
 # (git-ignored; never a browser download: it drives /usr/bin/chromium).
 #   doxygen, graphviz   make docs, which tests/docs.bats runs
+#   nginx, openssl      the TLS proxy of docs/nginx.conf and its test
+#                       certificate (tests/nginx.bats)
+#   groff-base, man-db  render the man page to check it (tests/man.bats)
+#   procps              ps, to see that a daemon detached (tests/daemon.bats)
+#   systemd             systemd-analyze verify for docs/wspush.service
 # `deps.sh fuzz` (make fuzz) also wants libFuzzer's runtime:
 #   libclang-rt-N-dev   clang -fsanitize=fuzzer, N being clang's version
 # As root, missing ones are installed (apt-get, npm); otherwise this says
@@ -35,6 +40,13 @@ command -v npm >/dev/null 2>&1 || missing="$missing npm"
 command -v doxygen >/dev/null 2>&1 || missing="$missing doxygen"
 command -v dot >/dev/null 2>&1 || missing="$missing graphviz"
 nc -h 2>&1 | grep -q OpenBSD || missing="$missing netcat-openbsd"
+# Debian's nginx is in /usr/sbin, not on a normal user's PATH.
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$missing nginx"
+command -v openssl >/dev/null 2>&1 || missing="$missing openssl"
+command -v groff >/dev/null 2>&1 || missing="$missing groff-base"
+command -v man >/dev/null 2>&1 || missing="$missing man-db"
+command -v ps >/dev/null 2>&1 || missing="$missing procps"
+command -v systemd-analyze >/dev/null 2>&1 || missing="$missing systemd"
 if [ "${1:-}" = fuzz ] && command -v clang >/dev/null 2>&1; then
     # Link a do-nothing target: that is what needs the runtime.
     probe=$(mktemp -d)
