@@ -18,8 +18,9 @@ LIB_OBJ   = $(LIB_SRC:src/%.c=$(B)/obj/%.o)
 HEADERS   = $(wildcard src/*.h)
 UNIT      = $(patsubst tests/unit/%.c,$(B)/%,$(wildcard tests/unit/test_*.c))
 TOOLS     = $(patsubst tests/tools/%.c,$(B)/%,$(wildcard tests/tools/*.c))
+BENCH     = $(B)/wsbench $(B)/wsfloor
 
-.PHONY: all run test unit sanitize valgrind clean
+.PHONY: all run test unit sanitize valgrind bench clean
 
 all: $(B)/wspush
 
@@ -39,10 +40,16 @@ $(B)/test_%: tests/unit/test_%.c tests/unit/check.h $(B)/libwspush.a
 $(B)/%: tests/tools/%.c $(B)/libwspush.a
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libwspush.a
 
+$(B)/wsbench: tests/bench/wsbench.c $(B)/libwspush.a
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libwspush.a
+
+$(B)/wsfloor: tests/bench/floor.c $(B)/libwspush.a
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libwspush.a
+
 $(B)/obj:
 	mkdir -p $@
 
-unit: $(UNIT) $(TOOLS)
+unit: $(UNIT) $(TOOLS) $(BENCH)
 
 run: $(B)/wspush
 	$(B)/wspush $(RUN_FLAGS)
@@ -68,6 +75,12 @@ valgrind: all unit
 	@command -v valgrind >/dev/null || { echo "make valgrind needs valgrind (apt-get install valgrind)"; exit 1; }
 	tests/deps.sh
 	WSPUSH_WRAP="$(VALGRIND)" tests/run.sh
+
+# Not a test: wspush side by side with the `ws` peer and the floor
+# (docs/PERFORMANCE.md). Prints a table, writes build/bench.json and
+# build/bench.svg; installs the peer's npm package into build/npm.
+bench: all $(BENCH)
+	tests/bench/run.sh $(B)
 
 clean:
 	rm -rf $(B) build
