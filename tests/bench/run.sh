@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# run.sh -- `make bench`: wspush, the `ws` peer and the floor, driven by
+# the same load generator, alternating, in one run.
+#
+#   tests/bench/run.sh [BUILD_DIR]
+#
+# Each round starts each server afresh and runs every scenario on it:
+# memory (idle, 1000 bound pages, after a push run), push throughput at
+# N = 10, 200, 1000 pages, broadcast fan-out to 1000 pages, handshake
+# rate. build/bench.jsonl gets every raw result; report.py turns them into
+# the table (medians over the rounds), build/bench.json and
+# build/bench.svg. Environment: BENCH_ROUNDS (3), BENCH_PUSHES (100000),
+# BENCH_BROADCASTS (200), BENCH_WINDOW (2000 unanswered lines).
+set -euo pipefail
+
+B=${1:-build}
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$TOP"
+ROUNDS=${BENCH_ROUNDS:-3}
+PUSHES=${BENCH_PUSHES:-100000}
+BCASTS=${BENCH_BROADCASTS:-200}
+WINDOW=${BENCH_WINDOW:-2000}
+WS_VERSION=8.18.3          # the peer's npm package, pinned
+NPM_DIR=$B/npm             # git-ignored, like all of build/
+
+# --- The peer needs Node and its ws package ------------------------------
+missing=""
+command -v node >/dev/null 2>&1 || missing="$missing nodejs"
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
+if [ -n "$missing" ]; then
+    if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "bench: installing:$missing"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        # shellcheck disable=SC2086
+        apt-get install -y -qq $missing >/dev/null
+    else
+        echo "bench: the ws peer needs these Debian packages:$missing" >&2
+        echo "bench: install them (sudo apt-get install$missing) and run make bench again" >&2
+        exit 1
+    fi
+fi
+have=$(node -p "try { require('./$NPM_DIR/node_modules/ws/package.json').version } catch (e) { '' }")
+if [ "$have" != "$WS_VERSION" ]; then
+    echo "bench: npm install ws@$WS_VERSION into $NPM_DIR"
+    npm install --prefix "$NPM_DIR" --no-save --no-audit --no-fund --silent \
+        "ws@$WS_VERSION"
+fi
+
+# --- Servers --------------------------------------------------------------
+TMP=$(mktemp -d)
+SERVER_PID=""
+cleanup() {
+    if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; fi
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+# start KIND: run one server on free loopback ports; sets SERVER_PID, WS,
+# INNER. wspush may hold 1016 connections at FD_SETSIZE 1024 (8 fds are
+# its own), enough for 1000 pages and the backend.
+start() {
+    local out=$TMP/$1.out _
+    case $1 in
+    wspush) "$B/wspush" --ws 127.0.0.1:0 --inner 127.0.0.1:0 \
+                --max-clients 1016 >"$out" 2>"$TMP/$1.err" & ;;
+    peer)   NODE_PATH="$TOP/$NPM_DIR/node_modules" node tests/bench/peer.js \
+                --ws 127.0.0.1:0 --inner 127.0.0.1:0 >"$out" 2>"$TMP/$1.err" & ;;
+    floor)  "$B/wsfloor" --ws 127.0.0.1:0 --inner 127.0.0.1:0 \
+                >"$out" 2>"$TMP/$1.err" & ;;
+    esac
+    SERVER_PID=$!
+    for _ in $(seq 1 200); do
+        grep -q '^listening inner ' "$out" 2>/dev/null && break
+        kill -0 "$SERVER_PID" 2>/dev/null || break
+        sleep 0.05
+    done
+    WS=$(sed -n 's/^listening ws //p' "$out")
+    INNER=$(sed -n 's/^listening inner //p' "$out")
+    if [ -z "$INNER" ]; then
+        echo "bench: $1 did not start:" >&2
+        cat "$TMP/$1.err" >&2
+        exit 1
+    fi
+}
+
+stop() {
+    kill "$SERVER_PID"
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=""
+}
+
+# bench KIND ROUND SCENARIO ARGS...: one wsbench run, its JSON line tagged
+# with the server and the round. A pause first lets the server see the
+# previous scenario's pages go.
+bench() {
+    local kind=$1 round=$2 line
+    shift 2
+    sleep 0.3
+    line=$("$B/wsbench" "$@" --ws "$WS") || {
+        echo "bench: $kind: wsbench $* failed" >&2
+        exit 1
+    }
+    echo "{\"server\":\"$kind\",\"round\":$round,${line#\{}" >>"$B/bench.jsonl"
+    printf '.'
+}
+
+: >"$B/bench.jsonl"
+echo "bench: $ROUNDS rounds of wspush, the ws $WS_VERSION peer and the floor"
+for round in $(seq 1 "$ROUNDS"); do
+    for kind in wspush peer floor; do
+        printf '%s round %s ' "$kind" "$round"
+        start "$kind"
+        bench $kind "$round" memory --inner "$INNER" -n 1000 -m "$PUSHES" \
+            --window "$WINDOW" --pid "$SERVER_PID"
+        for n in 10 200 1000; do
+            bench $kind "$round" push --inner "$INNER" -n "$n" -m "$PUSHES" \
+                --window "$WINDOW"
+        done
+        bench $kind "$round" broadcast --inner "$INNER" -n 1000 -m "$BCASTS"
+        bench $kind "$round" handshake -n 1000
+        stop
+        echo
+    done
+done
+/usr/bin/python3 tests/bench/report.py "$B/bench.jsonl" "$B/bench.json" \
+    "$B/bench.svg"
