@@ -10,7 +10,7 @@
 # rate. build/bench.jsonl gets every raw result; report.py turns them into
 # the table (medians over the rounds), build/bench.json and
 # build/bench.svg. Environment: BENCH_ROUNDS (3), BENCH_PUSHES (100000),
-# BENCH_BROADCASTS (200), BENCH_WINDOW (2000 unanswered lines).
+# BENCH_BROADCASTS (200), BENCH_WINDOW (20000 unanswered lines).
 set -euo pipefail
 
 B=${1:-build}
@@ -19,7 +19,7 @@ cd "$TOP"
 ROUNDS=${BENCH_ROUNDS:-3}
 PUSHES=${BENCH_PUSHES:-100000}
 BCASTS=${BENCH_BROADCASTS:-200}
-WINDOW=${BENCH_WINDOW:-2000}
+WINDOW=${BENCH_WINDOW:-20000}
 WS_VERSION=8.18.3          # the peer's npm package, pinned
 NPM_DIR=$B/npm             # git-ignored, like all of build/
 
