@@ -57,12 +57,12 @@ bench() {
     [[ "$output" == *" delivered=2000 "* ]]
 }
 
-@test "wsbench: 300 handshakes, each answered 101 with the right accept key" {
+@test "wsbench: 2 waves of 300 handshakes, each answered 101 with the right accept key" {
     start_server
-    run "$WSBENCH" handshake -n 300 --ws "127.0.0.1:$WS_PORT"
+    run "$WSBENCH" handshake -n 300 -m 2 --ws "127.0.0.1:$WS_PORT"
     echo "$output"
     [ "$status" -eq 0 ]
-    [[ "$output" == '{"scenario":"handshake","n":300,'* ]]
+    [[ "$output" == '{"scenario":"handshake","n":300,"waves":2,'* ]]
 }
 
 @test "wsbench: memory reads the server's RSS around binding and pushing" {

@@ -4,22 +4,24 @@
 #
 #   tests/bench/run.sh [BUILD_DIR]
 #
-# Each round starts each server afresh and runs every scenario on it:
-# memory (idle, 1000 bound pages, after a push run), push throughput at
-# N = 10, 200, 1000 pages, broadcast fan-out to 1000 pages, handshake
-# rate. build/bench.jsonl gets every raw result; report.py turns them into
-# the table (medians over the rounds), build/bench.json and
-# build/bench.svg. Environment: BENCH_ROUNDS (3), BENCH_PUSHES (100000),
-# BENCH_BROADCASTS (200), BENCH_WINDOW (20000 unanswered lines).
+# Each round starts the three servers afresh and runs every scenario on
+# each: memory (idle, 1000 bound pages, after a push run), push
+# throughput at N = 10, 200, 1000 pages, broadcast fan-out to 1000 pages,
+# handshake rate. build/bench.jsonl gets every raw result; report.py
+# turns them into the table (medians over the rounds), build/bench.json
+# and build/bench.svg. Environment: BENCH_ROUNDS (5), BENCH_PUSHES
+# (100000), BENCH_BROADCASTS (200), BENCH_WINDOW (20000 unanswered
+# lines), BENCH_WAVES (3 waves of 1000 handshakes).
 set -euo pipefail
 
 B=${1:-build}
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$TOP"
-ROUNDS=${BENCH_ROUNDS:-3}
+ROUNDS=${BENCH_ROUNDS:-5}
 PUSHES=${BENCH_PUSHES:-100000}
 BCASTS=${BENCH_BROADCASTS:-200}
 WINDOW=${BENCH_WINDOW:-20000}
+WAVES=${BENCH_WAVES:-3}
 WS_VERSION=8.18.3          # the peer's npm package, pinned
 NPM_DIR=$B/npm             # git-ignored, like all of build/
 
@@ -49,16 +51,17 @@ fi
 
 # --- Servers --------------------------------------------------------------
 TMP=$(mktemp -d)
-SERVER_PID=""
+declare -A PID WS INNER
 cleanup() {
-    if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; fi
+    local kind
+    for kind in "${!PID[@]}"; do kill "${PID[$kind]}" 2>/dev/null || true; done
     rm -rf "$TMP"
 }
 trap cleanup EXIT
 
-# start KIND: run one server on free loopback ports; sets SERVER_PID, WS,
-# INNER. wspush may hold 1016 connections at FD_SETSIZE 1024 (8 fds are
-# its own), enough for 1000 pages and the backend.
+# start KIND: run one server on free loopback ports; sets PID, WS and
+# INNER for it. wspush may hold 1016 connections at FD_SETSIZE 1024 (8
+# fds are its own), enough for 1000 pages and the backend.
 start() {
     local out=$TMP/$1.out _
     case $1 in
@@ -69,15 +72,15 @@ start() {
     floor)  "$B/wsfloor" --ws 127.0.0.1:0 --inner 127.0.0.1:0 \
                 >"$out" 2>"$TMP/$1.err" & ;;
     esac
-    SERVER_PID=$!
+    PID[$1]=$!
     for _ in $(seq 1 200); do
         grep -q '^listening inner ' "$out" 2>/dev/null && break
-        kill -0 "$SERVER_PID" 2>/dev/null || break
+        kill -0 "${PID[$1]}" 2>/dev/null || break
         sleep 0.05
     done
-    WS=$(sed -n 's/^listening ws //p' "$out")
-    INNER=$(sed -n 's/^listening inner //p' "$out")
-    if [ -z "$INNER" ]; then
+    WS[$1]=$(sed -n 's/^listening ws //p' "$out")
+    INNER[$1]=$(sed -n 's/^listening inner //p' "$out")
+    if [ -z "${INNER[$1]}" ]; then
         echo "bench: $1 did not start:" >&2
         cat "$TMP/$1.err" >&2
         exit 1
@@ -85,19 +88,19 @@ start() {
 }
 
 stop() {
-    kill "$SERVER_PID"
-    wait "$SERVER_PID" 2>/dev/null || true
-    SERVER_PID=""
+    kill "${PID[$1]}"
+    wait "${PID[$1]}" 2>/dev/null || true
+    unset "PID[$1]"
 }
 
-# bench KIND ROUND SCENARIO ARGS...: one wsbench run, its JSON line tagged
-# with the server and the round. A pause first lets the server see the
-# previous scenario's pages go.
+# bench KIND SCENARIO ARGS...: one wsbench run against KIND, its JSON
+# line tagged with the server and the round. A pause first lets the
+# server see the previous scenario's pages go.
 bench() {
-    local kind=$1 round=$2 line
-    shift 2
+    local kind=$1 line
+    shift
     sleep 0.3
-    line=$("$B/wsbench" "$@" --ws "$WS") || {
+    line=$("$B/wsbench" "$@" --ws "${WS[$kind]}") || {
         echo "bench: $kind: wsbench $* failed" >&2
         exit 1
     }
@@ -105,23 +108,35 @@ bench() {
     printf '.'
 }
 
+# The machine is shared and noisy: the servers take turns scenario by
+# scenario (not round by round), so a burst of load elsewhere hits all
+# three alike, and the order rotates from round to round.
 : >"$B/bench.jsonl"
 echo "bench: $ROUNDS rounds of wspush, the ws $WS_VERSION peer and the floor"
+kinds=(wspush peer floor)
 for round in $(seq 1 "$ROUNDS"); do
-    for kind in wspush peer floor; do
-        printf '%s round %s ' "$kind" "$round"
-        start "$kind"
-        bench $kind "$round" memory --inner "$INNER" -n 1000 -m "$PUSHES" \
-            --window "$WINDOW" --pid "$SERVER_PID"
-        for n in 10 200 1000; do
-            bench $kind "$round" push --inner "$INNER" -n "$n" -m "$PUSHES" \
-                --window "$WINDOW"
-        done
-        bench $kind "$round" broadcast --inner "$INNER" -n 1000 -m "$BCASTS"
-        bench $kind "$round" handshake -n 1000
-        stop
-        echo
+    printf 'round %s: %s ' "$round" "${kinds[*]}"
+    for kind in "${kinds[@]}"; do start "$kind"; done
+    for kind in "${kinds[@]}"; do
+        bench "$kind" memory --inner "${INNER[$kind]}" -n 1000 \
+            -m "$PUSHES" --window "$WINDOW" --pid "${PID[$kind]}"
     done
+    for n in 10 200 1000; do
+        for kind in "${kinds[@]}"; do
+            bench "$kind" push --inner "${INNER[$kind]}" -n "$n" \
+                -m "$PUSHES" --window "$WINDOW"
+        done
+    done
+    for kind in "${kinds[@]}"; do
+        bench "$kind" broadcast --inner "${INNER[$kind]}" -n 1000 \
+            -m "$BCASTS"
+    done
+    for kind in "${kinds[@]}"; do
+        bench "$kind" handshake -n 1000 -m "$WAVES"
+    done
+    for kind in "${kinds[@]}"; do stop "$kind"; done
+    echo
+    kinds=("${kinds[@]:1}" "${kinds[0]}")
 done
 /usr/bin/python3 tests/bench/report.py "$B/bench.jsonl" "$B/bench.json" \
     "$B/bench.svg"

@@ -2,7 +2,7 @@
  *
  *   wsbench push      --ws ADDR --inner ADDR -n PAGES -m PUSHES
  *   wsbench broadcast --ws ADDR --inner ADDR -n PAGES -m BROADCASTS
- *   wsbench handshake --ws ADDR -n CONNECTIONS
+ *   wsbench handshake --ws ADDR -n CONNECTIONS -m WAVES
  *   wsbench memory    --ws ADDR --inner ADDR -n PAGES -m PUSHES --pid PID
  *
  * It speaks to any server with wspush's two ports (docs/PROTOCOL.md):
@@ -707,13 +707,23 @@ int main(int argc, char **argv)
                lat[(m - 1) / 2], lat[(m * 99 + 99) / 100 - 1]);
         free(lat);
     } else if (!strcmp(mode, "handshake")) {
-        int64_t t0 = now_ns();
-        double secs;
+        double secs = 0;
+        unsigned long w, k;
 
-        pages_open();
-        secs = (double)(now_ns() - t0) / 1e9;
-        printf("{\"scenario\":\"handshake\",\"n\":%lu,\"seconds\":%.4f,"
-               "\"rate\":%.0f}\n", n, secs, n / secs);
+        /* -m waves: open n pages (each kept open until all are), close
+         * them all, let the server see them go, again. Only the opening
+         * is timed. */
+        for (w = 0; w < m; w++) {
+            int64_t t0 = now_ns();
+
+            for (k = 0; k < n; k++) pages[k].state = P_IDLE;
+            pages_open();
+            secs += (double)(now_ns() - t0) / 1e9;
+            pages_close();
+            if (w + 1 < m) pause_ms(300);
+        }
+        printf("{\"scenario\":\"handshake\",\"n\":%lu,\"waves\":%lu,"
+               "\"seconds\":%.4f,\"rate\":%.0f}\n", n, m, secs, n * m / secs);
     } else if (!strcmp(mode, "memory")) {
         long idle, bound, after;
         double secs;
