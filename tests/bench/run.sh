@@ -10,7 +10,7 @@
 # handshake rate. build/bench.jsonl gets every raw result; report.py
 # turns them into the table (medians over the rounds), build/bench.json
 # and build/bench.svg. Environment: BENCH_ROUNDS (5), BENCH_PUSHES
-# (100000), BENCH_BROADCASTS (200), BENCH_WINDOW (20000 unanswered
+# (100000), BENCH_BROADCASTS (40 per round), BENCH_WINDOW (20000 unanswered
 # lines), BENCH_WAVES (3 waves of 1000 handshakes).
 set -euo pipefail
 
@@ -19,7 +19,7 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$TOP"
 ROUNDS=${BENCH_ROUNDS:-5}
 PUSHES=${BENCH_PUSHES:-100000}
-BCASTS=${BENCH_BROADCASTS:-200}
+BCASTS=${BENCH_BROADCASTS:-40}
 WINDOW=${BENCH_WINDOW:-20000}
 WAVES=${BENCH_WAVES:-3}
 WS_VERSION=8.18.3          # the peer's npm package, pinned

@@ -701,9 +701,12 @@ int main(int argc, char **argv)
             while (bcast_got < n || replies < 1) pump(1000);
             lat[k] = (double)(now_ns() - t0) / 1e6;
         }
-        qsort(lat, m, sizeof *lat, cmp_double);
+        /* Every latency too, so that runs can be pooled. */
         printf("{\"scenario\":\"broadcast\",\"n\":%lu,\"m\":%lu,"
-               "\"p50_ms\":%.3f,\"p99_ms\":%.3f}\n", n, m,
+               "\"lat_ms\":[", n, m);
+        for (k = 0; k < m; k++) printf("%s%.3f", k ? "," : "", lat[k]);
+        qsort(lat, m, sizeof *lat, cmp_double);
+        printf("],\"p50_ms\":%.3f,\"p99_ms\":%.3f}\n",
                lat[(m - 1) / 2], lat[(m * 99 + 99) / 100 - 1]);
         free(lat);
     } else if (!strcmp(mode, "handshake")) {
