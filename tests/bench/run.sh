@@ -5,11 +5,11 @@
 #   tests/bench/run.sh [BUILD_DIR]
 #
 # Each round starts the three servers afresh and runs every scenario on
-# each: memory (idle, 1000 bound pages, after a push run), push
+# each: memory (idle, 1000 bound pages, after 20000 pushes), push
 # throughput at N = 10, 200, 1000 pages, broadcast fan-out to 1000 pages,
 # handshake rate. build/bench.jsonl gets every raw result; report.py
 # turns them into the table (medians over the rounds), build/bench.json
-# and build/bench.svg. Environment: BENCH_ROUNDS (5), BENCH_PUSHES
+# and build/bench.svg. Environment: BENCH_ROUNDS (3), BENCH_PUSHES
 # (100000), BENCH_BROADCASTS (40 per round), BENCH_WINDOW (20000 unanswered
 # lines), BENCH_WAVES (3 waves of 1000 handshakes).
 set -euo pipefail
@@ -17,7 +17,7 @@ set -euo pipefail
 B=${1:-build}
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$TOP"
-ROUNDS=${BENCH_ROUNDS:-5}
+ROUNDS=${BENCH_ROUNDS:-3}
 PUSHES=${BENCH_PUSHES:-100000}
 BCASTS=${BENCH_BROADCASTS:-40}
 WINDOW=${BENCH_WINDOW:-20000}
@@ -119,7 +119,7 @@ for round in $(seq 1 "$ROUNDS"); do
     for kind in "${kinds[@]}"; do start "$kind"; done
     for kind in "${kinds[@]}"; do
         bench "$kind" memory --inner "${INNER[$kind]}" -n 1000 \
-            -m "$PUSHES" --window "$WINDOW" --pid "${PID[$kind]}"
+            -m 20000 --window "$WINDOW" --pid "${PID[$kind]}"
     done
     for n in 10 200 1000; do
         for kind in "${kinds[@]}"; do
