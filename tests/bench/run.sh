@@ -11,7 +11,7 @@
 # turns them into the table (medians over the rounds), build/bench.json
 # and build/bench.svg. Environment: BENCH_ROUNDS (3), BENCH_PUSHES
 # (100000), BENCH_BROADCASTS (40 per round), BENCH_WINDOW (20000 unanswered
-# lines), BENCH_WAVES (3 waves of 1000 handshakes).
+# lines), BENCH_WAVES (5 waves of 1000 handshakes).
 set -euo pipefail
 
 B=${1:-build}
@@ -21,7 +21,7 @@ ROUNDS=${BENCH_ROUNDS:-3}
 PUSHES=${BENCH_PUSHES:-100000}
 BCASTS=${BENCH_BROADCASTS:-40}
 WINDOW=${BENCH_WINDOW:-20000}
-WAVES=${BENCH_WAVES:-3}
+WAVES=${BENCH_WAVES:-5}
 WS_VERSION=8.18.3          # the peer's npm package, pinned
 NPM_DIR=$B/npm             # git-ignored, like all of build/
 
