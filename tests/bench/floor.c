@@ -60,12 +60,14 @@ static uint8_t fbuf[WS_MAX_HEADER + sizeof rbuf];
 static char rep[1 << 18];
 static size_t nrep;
 
+/* Report a failed call and exit 1. */
 static void die(const char *what)
 {
     fprintf(stderr, "wsfloor: %s: %s\n", what, strerror(errno));
     exit(1);
 }
 
+/* Watch fd for reading, in state. */
 static void watch_add(int fd, int state)
 {
     if ((size_t)fd >= nconns) {
@@ -76,6 +78,7 @@ static void watch_add(int fd, int state)
     watch[nwatch++] = fd;
 }
 
+/* Stop watching fd (a linear search: it runs once per page). */
 static void unwatch(int fd)
 {
     size_t i;
@@ -87,6 +90,7 @@ static void unwatch(int fd)
         }
 }
 
+/* Close a connection and forget it. */
 static void drop(int fd)
 {
     if (conns[fd].state != BOUND) unwatch(fd);
@@ -307,6 +311,7 @@ static void page_readable(int fd)
     page_uid(fd);
 }
 
+/* Accept every pending connection; pages start in HEAD. */
 static void on_accept(int lfd)
 {
     int one = 1;

@@ -11,6 +11,7 @@ wspush/floor ratios, then checks the targets of docs/PERFORMANCE.md.
 Python standard library only."""
 
 import json
+import math
 import os
 import platform
 import statistics
@@ -137,11 +138,15 @@ def table(f, rounds):
 
 
 def svg(f):
-    """Throughput against N for the three servers, as a small SVG."""
-    W, H, L, R, T, Bm = 560, 340, 80, 120, 40, 50
-    top = max(f[s].get("push_%d" % n, 0) for s in SERVERS for n in NS)
-    step = 10 ** (len(str(int(top))) - 1)
-    ymax = ((int(top) // step) + 1) * step
+    """Throughput against N for the three servers, as a small SVG. The y
+    axis is logarithmic: the three differ by more than 10x."""
+    W, H, L, R, T, Bm = 640, 340, 80, 170, 40, 50
+    vals = [f[s]["push_%d" % n] for s in SERVERS for n in NS
+            if "push_%d" % n in f[s]]
+    lo = math.floor(math.log10(min(vals)))
+    hi = math.ceil(math.log10(max(vals)))
+    if hi == lo:
+        hi += 1
     colors = {"wspush": "#1f77b4", "peer": "#d62728", "floor": "#2ca02c"}
     names = {"wspush": "wspush", "peer": "ws peer (Node)",
              "floor": "floor (1 write/push)"}
@@ -150,19 +155,19 @@ def svg(f):
         return L + i * (W - L - R) / (len(NS) - 1)
 
     def y(v):
-        return T + (H - T - Bm) * (1 - v / ymax)
+        return T + (H - T - Bm) * (hi - math.log10(v)) / (hi - lo)
 
     e = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
          'font-family="sans-serif" font-size="12">' % (W, H),
          '<rect width="100%" height="100%" fill="white"/>',
          '<text x="%d" y="20" font-size="14">Push throughput against pages '
-         '(N)</text>' % L]
-    for k in range(6):
-        v = ymax * k / 5
+         '(N), log scale</text>' % L]
+    for k in range(lo, hi + 1):
+        v = 10 ** k
         e.append('<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#ddd"/>'
                  % (L, y(v), W - R, y(v)))
         e.append('<text x="%d" y="%.1f" text-anchor="end">%s</text>'
-                 % (L - 6, y(v) + 4, "{:,.0f}".format(v)))
+                 % (L - 6, y(v) + 4, "{:,}".format(v)))
     for i, n in enumerate(NS):
         e.append('<text x="%.1f" y="%d" text-anchor="middle">N=%d</text>'
                  % (x(i), H - Bm + 18, n))
@@ -180,9 +185,9 @@ def svg(f):
             e.append('<circle cx="%.1f" cy="%.1f" r="3" fill="%s"/>'
                      % (p[0], p[1], colors[s]))
         e.append('<rect x="%d" y="%d" width="12" height="3" fill="%s"/>'
-                 % (W - R + 10, T + 20 * j + 5, colors[s]))
+                 % (W - R + 14, T + 20 * j + 5, colors[s]))
         e.append('<text x="%d" y="%d">%s</text>'
-                 % (W - R + 26, T + 20 * j + 10, names[s]))
+                 % (W - R + 30, T + 20 * j + 10, names[s]))
     e.append("</svg>")
     return "\n".join(e) + "\n"
 

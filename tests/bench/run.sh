@@ -63,7 +63,7 @@ trap cleanup EXIT
 # INNER for it. wspush may hold 1016 connections at FD_SETSIZE 1024 (8
 # fds are its own), enough for 1000 pages and the backend.
 start() {
-    local out=$TMP/$1.out _
+    local out=$TMP/$1.out _ st
     case $1 in
     wspush) "$B/wspush" --ws 127.0.0.1:0 --inner 127.0.0.1:0 \
                 --max-clients 1016 >"$out" 2>"$TMP/$1.err" & ;;
@@ -73,16 +73,22 @@ start() {
                 >"$out" 2>"$TMP/$1.err" & ;;
     esac
     PID[$1]=$!
-    for _ in $(seq 1 200); do
+    # Up to a minute: Node takes half a second idle, far more under load.
+    for _ in $(seq 1 1200); do
         grep -q '^listening inner ' "$out" 2>/dev/null && break
         kill -0 "${PID[$1]}" 2>/dev/null || break
         sleep 0.05
     done
     WS[$1]=$(sed -n 's/^listening ws //p' "$out")
     INNER[$1]=$(sed -n 's/^listening inner //p' "$out")
-    if [ -z "${INNER[$1]}" ]; then
-        echo "bench: $1 did not start:" >&2
-        cat "$TMP/$1.err" >&2
+    if [ -z "${INNER[$1]}" ] || [ -z "${WS[$1]}" ]; then
+        if kill -0 "${PID[$1]}" 2>/dev/null; then
+            echo "bench: $1 did not say where it listens within 60 s" >&2
+        else
+            wait "${PID[$1]}" && st=0 || st=$?
+            echo "bench: $1 exited with status $st" >&2
+        fi
+        cat "$out" "$TMP/$1.err" >&2
         exit 1
     fi
 }

@@ -17,10 +17,11 @@
  * repeated, reordered or delivered to the wrong page stops the run with
  * a message and exit status 1. The result is one JSON line on stdout.
  *
- * One poll() loop drives everything (poll, not select: the pages alone
- * pass FD_SETSIZE in the handshake scenario's second thousand), and
- * every socket is read once per wake-up into one large buffer, so the
- * generator costs little next to the server it drives. */
+ * One poll() loop drives everything (poll, not select: a run of more
+ * than about 1000 pages passes FD_SETSIZE, so the soft RLIMIT_NOFILE is
+ * raised to the hard one too), every ready socket is read once per
+ * wake-up into one large buffer, and lines and expected frames are built
+ * without printf, so the generator costs little next to the server. */
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -82,6 +83,7 @@ static unsigned long frames;        /* data frames read this phase */
 static unsigned long opened;        /* pages upgraded this phase */
 static int64_t last_progress;
 
+/* Nanoseconds on the monotonic clock. */
 static int64_t now_ns(void)
 {
     struct timespec ts;
@@ -275,6 +277,7 @@ static void page_read(size_t i)
  * The backend connection
  * --------------------------------------------------------------------- */
 
+/* Connect the backend connection to the inner port. */
 static void inner_open(void)
 {
     char err[256];
@@ -311,6 +314,7 @@ static void inner_line(const char *fmt, ...)
     inner_bytes(line, (size_t)n);
 }
 
+/* Write what the inner socket takes of the queued lines. */
 static void inner_write(void)
 {
     while (out.off < out.len) {
@@ -324,6 +328,7 @@ static void inner_write(void)
     out.off = out.len = 0;
 }
 
+/* Read replies; each whole line goes to on_reply. */
 static void inner_read(void)
 {
     ssize_t n = read(inner_fd, rbuf, sizeof rbuf);
@@ -420,6 +425,7 @@ static void pages_open(void)
     while (opened < npages) pump(1000);
 }
 
+/* Close every page. */
 static void pages_close(void)
 {
     size_t i;
@@ -439,6 +445,7 @@ static void pages_close(void)
 static size_t *unbound;             /* pages asked about this round */
 static size_t nunbound, nfailed;
 
+/* "online u<i>": "ok 1" once bound; "fail" asks again next round. */
 static void on_online_reply(const char *line, size_t len)
 {
     size_t i = unbound[replies - 1];
@@ -449,6 +456,7 @@ static void on_online_reply(const char *line, size_t len)
     unbound[nfailed++] = i;        /* replies - 1 >= nfailed: safe */
 }
 
+/* Send every page's uid, then ask "online" until all are bound. */
 static void bind_pages(void)
 {
     char uid[32];
@@ -509,6 +517,7 @@ static size_t push_text(char *p, unsigned long page, unsigned long number)
     return (size_t)(e - p);
 }
 
+/* A frame at page i during a push run: it must be the next one owed. */
 static void on_push_frame(size_t i, const uint8_t *b, size_t len)
 {
     char want[64];
@@ -520,6 +529,7 @@ static void on_push_frame(size_t i, const uint8_t *b, size_t len)
     pages[i].next++;
 }
 
+/* Every push has a page, so every reply must be "ok". */
 static void on_push_reply(const char *line, size_t len)
 {
     (void)len;
@@ -561,6 +571,7 @@ static double push_run(unsigned long m, unsigned long window)
 static unsigned long bcast_k;       /* the broadcast in flight */
 static unsigned long bcast_got;     /* pages that have it */
 
+/* A frame at page i during broadcasts: the one in flight, once. */
 static void on_bcast_frame(size_t i, const uint8_t *b, size_t len)
 {
     char want[32];
@@ -573,6 +584,7 @@ static void on_bcast_frame(size_t i, const uint8_t *b, size_t len)
     bcast_got++;
 }
 
+/* A broadcast reaches every page: "ok N" with N all of them. */
 static void on_bcast_reply(const char *line, size_t len)
 {
     char want[32];
@@ -583,6 +595,7 @@ static void on_bcast_reply(const char *line, size_t len)
         die("broadcast %lu: reply '%s', expected '%s'", bcast_k, line, want);
 }
 
+/* qsort() order for latencies. */
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -590,7 +603,7 @@ static int cmp_double(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Usage and options. */
+/* Print the usage and exit 2. */
 static void usage(void)
 {
     fprintf(stderr,
@@ -614,6 +627,7 @@ static long rss_kb(long pid)
     return kb;
 }
 
+/* Sleep ms milliseconds. */
 static void pause_ms(long ms)
 {
     struct timespec ts;
