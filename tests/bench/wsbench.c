@@ -613,17 +613,27 @@ static void usage(void)
     exit(2);
 }
 
-/* RSS of a process in KiB, from ps(1) (POSIX -o rss). */
+/* RSS of a process in KiB: from ps(1) (POSIX -o rss), or where ps is
+ * missing (a slim container) from Linux's /proc/PID/status. */
 static long rss_kb(long pid)
 {
-    char cmd[64];
+    char cmd[64], line[256];
     long kb = -1;
     FILE *f;
 
-    snprintf(cmd, sizeof cmd, "ps -o rss= -p %ld", pid);
+    snprintf(cmd, sizeof cmd, "ps -o rss= -p %ld 2>/dev/null", pid);
     f = popen(cmd, "r");
-    if (f == NULL || fscanf(f, "%ld", &kb) != 1) die("cannot read RSS");
-    pclose(f);
+    if (f != NULL) {
+        if (fscanf(f, "%ld", &kb) != 1) kb = -1;
+        pclose(f);
+    }
+    if (kb >= 0) return kb;
+    snprintf(cmd, sizeof cmd, "/proc/%ld/status", pid);
+    f = fopen(cmd, "r");
+    while (f != NULL && fgets(line, sizeof line, f) != NULL)
+        if (sscanf(line, "VmRSS: %ld", &kb) == 1) break;
+    if (f != NULL) fclose(f);
+    if (kb < 0) die("cannot read the RSS of process %ld", pid);
     return kb;
 }
 
