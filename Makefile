@@ -28,8 +28,9 @@ UNIT      = $(patsubst tests/unit/%.c,$(B)/%,$(wildcard tests/unit/test_*.c))
 TOOLS     = $(patsubst tests/tools/%.c,$(B)/%,$(wildcard tests/tools/*.c))
 FUZZ      = $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 REPLAY    = $(FUZZ:%=$(B)/fuzz_%)
+BENCH     = $(B)/wsbench $(B)/wsfloor
 
-.PHONY: all run test unit sanitize valgrind fuzz docs install uninstall clean
+.PHONY: all run test unit sanitize valgrind fuzz docs bench install uninstall clean
 
 all: $(B)/wspush
 
@@ -58,10 +59,16 @@ $(B)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(B)/libw
 $(B)/fuzzer_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(B)/libwspush.a
 	$(CC) $(CPPFLAGS) -Itests/fuzz $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libwspush.a
 
+$(B)/wsbench: tests/bench/wsbench.c $(B)/libwspush.a
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libwspush.a
+
+$(B)/wsfloor: tests/bench/floor.c $(B)/libwspush.a
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libwspush.a
+
 $(B)/obj:
 	mkdir -p $@
 
-unit: $(UNIT) $(TOOLS) $(REPLAY)
+unit: $(UNIT) $(TOOLS) $(REPLAY) $(BENCH)
 
 run: $(B)/wspush
 	$(B)/wspush $(RUN_FLAGS)
@@ -125,6 +132,12 @@ install: $(B)/wspush
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/wspush $(DESTDIR)$(MAN1DIR)/wspush.1
+
+# Not a test: wspush side by side with the `ws` peer and the floor
+# (docs/PERFORMANCE.md). Prints a table, writes build/bench.json and
+# build/bench.svg; installs the peer's npm package into build/npm.
+bench: all $(BENCH)
+	tests/bench/run.sh $(B)
 
 clean:
 	rm -rf $(B) build chapters/*/build

@@ -12,16 +12,25 @@
 #include "inner.h"
 
 /* Queue one reply line: the formatted text, cut to fit 510 bytes, and a
- * newline. */
+ * newline. Most replies are a bare "ok" or "fail": those are copied, not
+ * formatted (vsnprintf was a tenth of the server's time at 10 pages). */
 void backend_reply(server *s, conn *c, const char *fmt, ...)
 {
     char line[512];
     va_list ap;
     int n;
 
-    va_start(ap, fmt);
-    n = vsnprintf(line, sizeof line - 1, fmt, ap);
-    va_end(ap);
+    if (strchr(fmt, '%') == NULL) {
+        size_t len = strlen(fmt);
+
+        if (len > sizeof line - 2) len = sizeof line - 2;
+        memcpy(line, fmt, len);
+        n = (int)len;
+    } else {
+        va_start(ap, fmt);
+        n = vsnprintf(line, sizeof line - 1, fmt, ap);
+        va_end(ap);
+    }
     if (n < 0) return;
     if ((size_t)n > sizeof line - 2) n = (int)sizeof line - 2;
     line[n++] = '\n';

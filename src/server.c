@@ -21,6 +21,8 @@
 
 /* One buffer for every read: data is consumed before the next read. */
 static uint8_t rbuf[65536];
+/* Reads of one backend per wake-up, at most (see server_readable). */
+#define BACKEND_READS 16
 
 /* Not static-const: the signal handler writes here. */
 static volatile sig_atomic_t sig_fd = -1;
@@ -41,18 +43,14 @@ void server_writable(ev_loop *loop, int fd, void *data, int mask)
     conn_flush(the_server, data);
 }
 
-/* Bytes (or EOF) from a connection: one read, handed to the part of the
- * server its state belongs to. */
-void server_readable(ev_loop *loop, int fd, void *data, int mask)
+/* One read from a connection, handed to the part of the server its state
+ * belongs to. Returns the bytes read, 0 on EOF, an error or no data. */
+static size_t read_once(server *s, conn *c)
 {
-    server *s = the_server;
-    conn *c = data;
-    ssize_t n;
+    ssize_t n = read(c->fd, rbuf, sizeof rbuf);
 
-    (void)loop; (void)mask;
-    n = read(fd, rbuf, sizeof rbuf);
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
-        return;
+        return 0;
     if (n <= 0) {
         /* EOF or reset. A backend that half-closed after its last line
          * still gets its replies, and a last line without a newline
@@ -65,10 +63,10 @@ void server_readable(ev_loop *loop, int fd, void *data, int mask)
                 ev_del(s->loop, c->fd, EV_READABLE);
                 conn_closing(s, c);
             }
-            return;
+            return 0;
         }
         conn_kill(s, c);
-        return;
+        return 0;
     }
     if (c->kind == PAGE && (c->state == OPEN || c->state == BOUND)) {
         /* Any byte at all shows the peer is alive: restart the heartbeat. */
@@ -83,6 +81,26 @@ void server_readable(ev_loop *loop, int fd, void *data, int mask)
     case SERVING:   backend_feed(s, c, rbuf, (size_t)n); break;
     case CLOSING:
     case LINGER:    break;      /* after our close, input is dropped */
+    }
+    return (size_t)n;
+}
+
+/* Bytes (or EOF) from a connection. A backend that filled the buffer may
+ * have more lines waiting: read on, up to BACKEND_READS reads, before
+ * this wake-up's flush, so that each page gets the frames of all those
+ * lines in one write (one write per page per wake-up is what a push
+ * costs when pages outnumber the lines of one read). The cap keeps one
+ * busy backend from holding up everyone else. */
+void server_readable(ev_loop *loop, int fd, void *data, int mask)
+{
+    conn *c = data;
+    int i;
+
+    (void)loop; (void)fd; (void)mask;
+    for (i = 0; i < BACKEND_READS; i++) {
+        if (read_once(the_server, c) < sizeof rbuf || c->kind != INNER ||
+            c->dead || c->paused || c->state != SERVING)
+            break;
     }
 }
 
