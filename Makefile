@@ -19,7 +19,7 @@ HEADERS   = $(wildcard src/*.h)
 UNIT      = $(patsubst tests/unit/%.c,$(B)/%,$(wildcard tests/unit/test_*.c))
 TOOLS     = $(patsubst tests/tools/%.c,$(B)/%,$(wildcard tests/tools/*.c))
 
-.PHONY: all run test unit sanitize valgrind clean
+.PHONY: all run test unit sanitize valgrind portable clean
 
 all: $(B)/wspush
 
@@ -68,6 +68,14 @@ valgrind: all unit
 	@command -v valgrind >/dev/null || { echo "make valgrind needs valgrind (apt-get install valgrind)"; exit 1; }
 	tests/deps.sh
 	WSPUSH_WRAP="$(VALGRIND)" tests/run.sh
+
+# Every other compiler CI has (clang, musl-gcc, gcc -m32, tcc), each into
+# its own build/NAME with -Werror, its unit tests and the suite against its
+# server; and the check that src/ calls nothing Linux-only or non-POSIX.
+# tests/portable/run.sh says what runs for which.
+portable: all unit
+	tests/deps.sh
+	tests/portable/run.sh
 
 clean:
 	rm -rf $(B) build

@@ -7,6 +7,10 @@
 #   php-cli             runs the seed's PHP backend snippet unchanged
 #   clang               the warning-free build check
 #   curl                a plain HTTP client against the WebSocket port
+#   musl-tools          musl-gcc, the second C library (make portable)
+#   gcc-multilib        gcc -m32: a 32-bit size_t (make portable)
+#   tcc                 a third, small C compiler (make portable)
+#   binutils            nm, for the portability check (tests/portable.bats)
 # As root with apt-get, missing ones are installed; otherwise this says
 # exactly what is missing and fails, so no test is skipped silently.
 set -eu
@@ -16,6 +20,12 @@ missing=""
 command -v php >/dev/null 2>&1 || missing="$missing php-cli"
 command -v clang >/dev/null 2>&1 || missing="$missing clang"
 command -v curl >/dev/null 2>&1 || missing="$missing curl"
+command -v musl-gcc >/dev/null 2>&1 || missing="$missing musl-tools"
+command -v tcc >/dev/null 2>&1 || missing="$missing tcc"
+command -v nm >/dev/null 2>&1 || missing="$missing binutils"
+# -m32 needs the 32-bit C library and crt files, not only the compiler.
+printf 'int main(void) { return 0; }\n' |
+    gcc -m32 -x c -o /dev/null - >/dev/null 2>&1 || missing="$missing gcc-multilib"
 [ -z "$missing" ] && exit 0
 
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
