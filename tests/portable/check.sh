@@ -39,11 +39,16 @@ prctl memfd_create sched_setaffinity'
 # The source check, one file at a time: strip comments (the preprocessor
 # does it, keeping directives and without expanding anything) and string
 # and character literals, then walk the lines keeping a stack of #if
-# conditions.
+# conditions. -fpreprocessed is gcc's (CPP_STRIP names another gcc).
 for f in "$src"/*.c "$src"/*.h; do
-    ${CPP_STRIP:-gcc} -fpreprocessed -dD -E "$f" 2>/dev/null |
-        sed -e 's/"\([^"\\]\|\\.\)*"/""/g' -e "s/'\\([^'\\\\]\\|\\\\.\\)*'/''/g" \
-        >"$tmp/stripped" || { echo "$f: cannot strip comments"; bad=1; continue; }
+    if ! ${CPP_STRIP:-gcc} -fpreprocessed -dD -E "$f" >"$tmp/nocomments" ||
+       [ ! -s "$tmp/nocomments" ]; then
+        echo "$f: cannot strip its comments with ${CPP_STRIP:-gcc}"
+        bad=1
+        continue
+    fi
+    sed -e 's/"\([^"\\]\|\\.\)*"/""/g' -e "s/'\\([^'\\\\]\\|\\\\.\\)*'/''/g" \
+        "$tmp/nocomments" >"$tmp/stripped"
     awk -v deny="$deny" -v file="$f" '
     BEGIN {
         n = split(deny, w, /[ \n]+/)
