@@ -190,11 +190,24 @@ EOF
 @test "started with stdin, stdout and stderr closed, it still serves" {
     # Some launchers close stdio. The server's sockets and signal pipe
     # must not take fds 0-2, or log lines would land in them.
+    # With stdout closed the server cannot say which ports it bound: pick
+    # two free ones below the ephemeral range, which a port from bind(0)
+    # is not: any connection on the machine may take that one as its
+    # local port before the server binds it ("Address already in use").
     read -r ws inner < <("$PY" -c '
-import socket
-a, b = socket.socket(), socket.socket()
-a.bind(("127.0.0.1", 0)); b.bind(("127.0.0.1", 0))
-print(a.getsockname()[1], b.getsockname()[1])')
+import random, socket
+low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+ports = []
+while len(ports) < 2:
+    s, p = socket.socket(), random.randrange(10000, low)
+    try:
+        assert p not in ports
+        s.bind(("127.0.0.1", p))
+        ports.append(p)
+    except (OSError, AssertionError):
+        pass
+    s.close()
+print(*ports)')
     "$WSPUSH" --verbose --ws "127.0.0.1:$ws" --inner "127.0.0.1:$inner" 0<&- 1>&- 2>&- &
     SERVER_PID=$!
     SERVER_ERR=/dev/null
