@@ -747,14 +747,11 @@ st0 = stats(b)
 t0 = time.time()
 flood, pending, answers = [], {}, {}
 for i in range(FLOOD):
-    s = socket.create_connection(("127.0.0.1", ws_port()), timeout=10)
-    p = Page.__new__(Page)
-    p.sock, p.buf, p.response = s, b"", None
-    p.key = "dGhlIHNhbXBsZSBub25jZQ=="
-    s.sendall(p.request())
-    s.setblocking(False)
-    flood.append(s)
-    pending[s] = b""
+    p = Page(handshake=False)
+    p.send(p.request())
+    p.sock.setblocking(False)
+    flood.append(p.sock)
+    pending[p.sock] = b""
 connect_secs = time.time() - t0
 
 def read_answers(wait):
@@ -772,23 +769,23 @@ def read_answers(wait):
         for s in r:
             try:
                 data = s.recv(4096)
-            except OSError as e:
+            except OSError:
                 answers[s] = "reset"
                 del pending[s]
                 continue
             pending[s] += data
-            if b"\r\n\r\n" in pending[s]:
-                head = pending[s]
-                status = int(head.split(b" ", 2)[1])
-                if status == 503:
-                    # The reason comes as the body: wait for all of it.
-                    body = head.split(b"\r\n\r\n", 1)[1]
-                    if b"server full" not in body:
-                        continue
+            got = pending[s]
+            status = None
+            if b"\r\n\r\n" in got:
+                status = int(got.split(b" ", 2)[1])
+                # A 503's reason is its body: it must come whole.
+                if status == 503 and b"server full, try later" not in got:
+                    status = None
+            if status is not None:
                 answers[s] = status
                 del pending[s]
             elif not data:
-                answers[s] = "EOF"
+                answers[s] = "EOF after %d bytes" % len(got)
                 del pending[s]
 
 # While the flood holds on, the real pages are served: pings, pushes.
@@ -816,7 +813,7 @@ figure("flood of %d connected in %.2f s; answers: %s; no answer: %d"
        % (FLOOD, connect_secs, ", ".join("%s x%d" % kv for kv in
                                           sorted(counts.items(), key=str)),
           len(pending)))
-figure("server fds: %d before, %d at the flood's peak (FD_SETSIZE 1024); "
+figure("server fds: %d before, %d with the flood in (FD_SETSIZE 1024); "
        "pages %d, refused %d" % (fd_base, fd_peak, st["pages"],
                                  st["refused"] - st0["refused"]))
 figure("during the flood, %d real pages: ping->pong max %.0f ms, "
