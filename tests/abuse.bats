@@ -193,6 +193,7 @@ assert page.recv_text(2) == '{"uid":"real","n":1}'
 real_secs = time.time() - t0
 
 sent = 0
+during_ms = []              # push-to-frame times for the real page
 next_byte = t0
 deadline = t0 + 4
 while len(closed) < len(socks) and time.time() < deadline:
@@ -206,6 +207,13 @@ while len(closed) < len(socks) and time.time() < deadline:
                     closed[s] = now - t0
         sent += 1
         next_byte += 0.2
+        # Between trickles, the real page is pushed to and must get it
+        # at once: the slow handshakes may not starve it.
+        t = time.time()
+        line = '{"uid":"real","trickle":%d}' % sent
+        assert inner(line) == "ok"
+        assert page.recv_text(2) == line
+        during_ms.append((time.time() - t) * 1000)
     open_ = [s for s in socks if s not in closed]
     r, _, _ = select.select(open_, [], [], 0.02)
     for s in r:
@@ -221,6 +229,8 @@ latest = max(closed.values()) if closed else None
 figure("real page bound and pushed to in %.0f ms; %d/40 slow handshakes "
        "closed, last at %.2f s; trickled %d bytes each"
        % (real_secs * 1000, len(closed), latest or -1, sent))
+figure("while they trickled: %d pushes to the real page, each received, "
+       "max %.0f ms" % (len(during_ms), max(during_ms)))
 assert not received, "server answered a partial handshake: %r" % received
 assert len(closed) == 40, "%d slow handshakes still open after 4 s" % (40 - len(closed))
 assert latest < 2.5, "last slow handshake closed at %.2f s" % latest
@@ -701,4 +711,294 @@ figure("20 backends writing stats without reading: server RSS +%d kB" % grown)
 if not sanitizer_build(pid):
     assert grown < 8 * 1024, grown
 EOF
+}
+
+# Loads below are multiplied by WSPUSH_ABUSE_SCALE (default 1); make
+# valgrind sets it lower, since everything there runs ~20 times slower.
+# Each test prints the scale it used.
+
+@test "abuse: 1100 connections past FD_SETSIZE: the excess gets 503, 20 bound pages keep their pings and pushes, all recovers" {
+    # The server must be able to hold fds past FD_SETSIZE (1024) to prove
+    # it refuses them rather than FD_SET them; root may raise the limit.
+    ulimit -n 4096 || { echo "cannot raise ulimit -n to 4096 (needs root or a hard limit >= 4096)"; false; }
+    start_server
+    SERVER_PID=$SERVER_PID py <<'EOF2'
+import os, select, socket, struct, time
+from wsraw import *
+from wspeer import poll, stats, figure, rss_kb, sanitizer_build
+
+pid = int(os.environ["SERVER_PID"])
+FLOOD = 1100
+REAL = 20
+
+def fds():
+    return len(os.listdir("/proc/%d/fd" % pid))
+
+b = Inner()                     # the backend connects before the flood
+real = [Page(bind="real%d" % i) for i in range(REAL)]
+poll(lambda: stats(b)["pages"] == REAL and
+     all(b.request("online real%d" % i) == "ok 1" for i in range(REAL)),
+     what="the real pages to bind")
+fd_base, rss_base = fds(), rss_kb(pid)
+st0 = stats(b)
+
+# The flood: 1100 WebSocket requests, each sent as soon as it connects,
+# all held open. Their answers are read as they come.
+t0 = time.time()
+flood, pending, answers = [], {}, {}
+for i in range(FLOOD):
+    p = Page(handshake=False)
+    p.send(p.request())
+    p.sock.setblocking(False)
+    flood.append(p.sock)
+    pending[p.sock] = b""
+connect_secs = time.time() - t0
+
+def read_answers(wait):
+    """Collect the flood's response heads for up to `wait` seconds."""
+    end = time.time() + wait
+    while pending and time.time() < end:
+        # poll(), not select(): these sockets' fds are past FD_SETSIZE
+        # in this process too.
+        poller = select.poll()
+        byfd = {}
+        for s in pending:
+            poller.register(s, select.POLLIN)
+            byfd[s.fileno()] = s
+        r = [byfd[fd] for fd, _ in poller.poll(20)]
+        for s in r:
+            try:
+                data = s.recv(4096)
+            except OSError:
+                answers[s] = "reset"
+                del pending[s]
+                continue
+            pending[s] += data
+            got = pending[s]
+            status = None
+            if b"\r\n\r\n" in got:
+                status = int(got.split(b" ", 2)[1])
+                # A 503's reason is its body: it must come whole.
+                if status == 503 and b"server full, try later" not in got:
+                    status = None
+            if status is not None:
+                answers[s] = status
+                del pending[s]
+            elif not data:
+                answers[s] = "EOF after %d bytes" % len(got)
+                del pending[s]
+
+# While the flood holds on, the real pages are served: pings, pushes.
+read_answers(10)
+fd_peak = fds()
+ping_ms, push_ms = [], []
+for i, p in enumerate(real):
+    t = time.time()
+    p.send_frame(OP_PING, b"alive?")
+    fin, op, payload = p.recv_frame(5)
+    assert (op, payload) == (OP_PONG, b"alive?"), (op, payload)
+    ping_ms.append((time.time() - t) * 1000)
+    t = time.time()
+    line = '{"uid":"real%d","during":"flood"}' % i
+    assert b.request(line) == "ok"
+    assert p.recv_text(5) == line
+    push_ms.append((time.time() - t) * 1000)
+st = stats(b)
+read_answers(5)
+counts = {}
+for a in answers.values():
+    counts[a] = counts.get(a, 0) + 1
+figure("scale 1 (the flood is not scaled: it must pass FD_SETSIZE)")
+figure("flood of %d connected in %.2f s; answers: %s; no answer: %d"
+       % (FLOOD, connect_secs, ", ".join("%s x%d" % kv for kv in
+                                          sorted(counts.items(), key=str)),
+          len(pending)))
+figure("server fds: %d before, %d with the flood in (FD_SETSIZE 1024); "
+       "pages %d, refused %d" % (fd_base, fd_peak, st["pages"],
+                                 st["refused"] - st0["refused"]))
+figure("during the flood, %d real pages: ping->pong max %.0f ms, "
+       "push->frame max %.0f ms" % (REAL, max(ping_ms), max(push_ms)))
+
+# Every flood connection got a clean answer: 101 while there was room
+# (--max-clients, default FD_SETSIZE - 32), 503 with its reason after.
+assert not pending, "%d flood connections got no answer" % len(pending)
+assert set(counts) <= {101, 503}, counts
+assert counts.get(503, 0) >= FLOOD + REAL + 1 - (1024 - 32), counts
+assert counts.get(101, 0) + REAL + 1 <= 1024 - 32, counts
+assert st["pages"] == REAL + counts.get(101, 0), st
+assert fd_peak <= 1024 + 8, "the server held %d fds" % fd_peak
+
+# The flood leaves; the server recovers fully.
+t = time.time()
+for s in flood:
+    s.close()
+poll(lambda: stats(b)["pages"] == REAL, timeout=30, what="the flood to be freed")
+poll(lambda: fds() == fd_base, timeout=10, what="fds back to %d" % fd_base)
+recover_secs = time.time() - t
+new = [Page(bind="new%d" % i) for i in range(REAL)]
+poll(lambda: all(b.request("online new%d" % i) == "ok 1" for i in range(REAL)),
+     what="new pages to bind")
+for i in range(REAL):
+    for who, p in (("real", real[i]), ("new", new[i])):
+        line = '{"uid":"%s%d","after":"flood"}' % (who, i)
+        assert b.request(line) == "ok"
+        assert p.recv_text(5) == line
+figure("after the flood: pages and fds (%d) back to baseline in %.2f s; "
+       "%d new pages bound and served; RSS %d kB before, %d kB after"
+       % (fd_base, recover_secs, REAL, rss_base, rss_kb(pid)))
+EOF2
+}
+
+@test "abuse: soak: pages connect, bind, receive and leave at random; no push answered ok is lost; RSS and fds return" {
+    start_server
+    SERVER_PID=$SERVER_PID py <<'EOF2'
+import os, random, select, socket, struct, time
+from wsraw import *
+from wspeer import poll, stats, figure, rss_kb, sanitizer_build, reset
+
+pid = int(os.environ["SERVER_PID"])
+scale = float(os.environ.get("WSPUSH_ABUSE_SCALE", "1"))
+SECS = 10 * scale               # how long the soak runs
+MAXP = 60                       # pages alive at once, at most
+UIDS = ["s%d" % i for i in range(12)]
+rng = random.Random(2026)
+
+def fds():
+    return len(os.listdir("/proc/%d/fd" % pid))
+
+b = Inner()
+# Warm up: one page through its whole life, so the baseline includes
+# whatever the allocator keeps after a first use.
+assert_served("warm").close()
+poll(lambda: stats(b)["pages"] == 0, what="the warm-up page to go")
+fd_base, rss_base = fds(), rss_kb(pid)
+
+class P:
+    """A page of the soak: its uid, what it was sent and got."""
+    def __init__(self, uid):
+        self.page = Page(bind=uid)
+        self.page.sock.setblocking(False)   # drain() reads what is there
+        self.uid = uid
+        self.confirmed = False  # the server says it is bound: owed every push
+        self.owed = []          # pushes answered ok since it was confirmed
+        self.got = []           # text frames received, in order
+
+live, seq = [], 0
+n = {"connected": 0, "left cleanly": 0, "reset": 0, "pushes ok": 0,
+     "pushes fail": 0, "online checks": 0, "frames checked": 0,
+     "of them owed": 0}
+
+def take_frames(p):
+    """Move the whole frames in p's buffer out: text frames to p.got.
+    Returns True once a close frame has come."""
+    buf = p.page.buf
+    while len(buf) >= 2:
+        n7 = buf[1] & 0x7F
+        hl = 2 + (2 if n7 == 126 else 8 if n7 == 127 else 0)
+        if len(buf) < hl:
+            break
+        ln = n7 if n7 < 126 else struct.unpack(
+            "!H" if n7 == 126 else "!Q", buf[2:hl])[0]
+        if len(buf) < hl + ln:
+            break
+        op, payload, buf = buf[0] & 0x0F, buf[hl:hl + ln], buf[hl + ln:]
+        p.page.buf = buf
+        if op == OP_CLOSE:
+            return True
+        assert op == OP_TEXT, op
+        p.got.append(payload.decode())
+    return False
+
+def drain(p):
+    """Read what has arrived for p, without waiting."""
+    try:
+        while True:
+            data = p.page.sock.recv(65536)
+            if not data:
+                break
+            p.page.buf += data
+    except BlockingIOError:
+        pass
+    take_frames(p)
+
+def leave(p, code):
+    """Close p cleanly: its close echo comes after every push queued for
+    it, so everything it was owed must be in what came before."""
+    p.page.sock.settimeout(5)
+    p.page.send_frame(OP_CLOSE, close_payload(code))
+    while not take_frames(p):
+        p.page.fill(5)
+    check(p)
+    p.page.close()
+    n["left cleanly"] += 1
+
+def check(p):
+    """Every push p got is one answered ok to its uid, in order, and it
+    got every push answered ok after it was confirmed bound."""
+    seqs = []
+    for m in p.got:
+        assert m.startswith('{"uid":"%s","seq":' % p.uid), (p.uid, m)
+        seqs.append(int(m.split('"seq":')[1].split(",")[0]))
+    assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs), (p.uid, seqs)
+    assert set(p.owed) <= set(seqs), (p.uid, sorted(set(p.owed) - set(seqs)))
+    n["frames checked"] += len(seqs)
+    n["of them owed"] += len(p.owed)
+
+t0 = time.time()
+while time.time() - t0 < SECS:
+    r = rng.random()
+    if r < 0.15 and len(live) < MAXP:
+        live.append(P(rng.choice(UIDS)))
+        n["connected"] += 1
+    elif r < 0.22 and live:
+        p = live.pop(rng.randrange(len(live)))
+        if rng.random() < 0.5:      # a clean close: check everything it got
+            leave(p, 1000)
+        else:                       # a tab killed: a reset, unread frames
+            reset(p.page)
+            n["reset"] += 1
+    elif r < 0.30:
+        # Confirm a uid's pages: once the server counts exactly the pages
+        # this side has bound to it, each of them is owed every push.
+        u = rng.choice(UIDS)
+        mine = [p for p in live if p.uid == u]
+        n["online checks"] += 1
+        if b.request("online " + u) == ("ok %d" % len(mine) if mine else "fail"):
+            for p in mine:
+                p.confirmed = True
+    else:
+        u = rng.choice(UIDS)
+        seq += 1
+        reply = b.request('{"uid":"%s","seq":%d,"pad":"%s"}'
+                          % (u, seq, "x" * rng.randrange(0, 2000)))
+        owed = [p for p in live if p.uid == u and p.confirmed]
+        assert reply == "ok" or (reply == "fail" and not owed), (reply, u)
+        n["pushes " + reply] += 1
+        if reply == "ok":
+            for p in owed:
+                p.owed.append(seq)
+    for p in live:
+        drain(p)
+
+# Everyone left cleanly gets checked; the server lets go of everything.
+for p in live:
+    leave(p, 1001)
+poll(lambda: stats(b)["pages"] == 0, timeout=10, what="every page to go")
+poll(lambda: fds() == fd_base, timeout=10, what="fds back to %d" % fd_base)
+rss_end = rss_kb(pid)
+st = stats(b)
+figure("scale %g: soak of %.1f s, at most %d pages on %d uids"
+       % (scale, time.time() - t0, MAXP, len(UIDS)))
+figure(", ".join("%s %d" % kv for kv in n.items()))
+figure("server afterwards: pages %d, fds %d (baseline %d), RSS %d kB "
+       "(baseline %d kB); stats: delivered=%d dropped=%d"
+       % (st["pages"], fds(), fd_base, rss_end, rss_base,
+          st["delivered"], st["dropped"]))
+assert st["dropped"] == 0, st
+assert n["pushes ok"] > 50 * scale and n["reset"] > 0 and n["left cleanly"] > 0, n
+if not sanitizer_build(pid):
+    # What the allocator keeps for reuse may stay; a leak of the pages'
+    # buffers (up to a few hundred kB each) would not fit in this.
+    assert rss_end - rss_base < 1024, (rss_base, rss_end)
+EOF2
 }

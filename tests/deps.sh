@@ -19,6 +19,10 @@
 #   groff-base, man-db  render the man page to check it (tests/man.bats)
 #   procps              ps, to see that a daemon detached (tests/daemon.bats)
 #   systemd             systemd-analyze verify for docs/wspush.service
+#   musl-tools          musl-gcc, the second C library (make portable)
+#   gcc-multilib        gcc -m32: a 32-bit size_t (make portable)
+#   tcc                 a third, small C compiler (make portable)
+#   binutils            nm, for the portability check (tests/portable.bats)
 # `deps.sh fuzz` (make fuzz) also wants libFuzzer's runtime:
 #   libclang-rt-N-dev   clang -fsanitize=fuzzer, N being clang's version
 # As root, missing ones are installed (apt-get, npm); otherwise this says
@@ -47,6 +51,12 @@ command -v groff >/dev/null 2>&1 || missing="$missing groff-base"
 command -v man >/dev/null 2>&1 || missing="$missing man-db"
 command -v ps >/dev/null 2>&1 || missing="$missing procps"
 command -v systemd-analyze >/dev/null 2>&1 || missing="$missing systemd"
+command -v musl-gcc >/dev/null 2>&1 || missing="$missing musl-tools"
+command -v tcc >/dev/null 2>&1 || missing="$missing tcc"
+command -v nm >/dev/null 2>&1 || missing="$missing binutils"
+# -m32 needs the 32-bit C library and crt files, not only the compiler.
+printf 'int main(void) { return 0; }\n' |
+    gcc -m32 -x c -o /dev/null - >/dev/null 2>&1 || missing="$missing gcc-multilib"
 if [ "${1:-}" = fuzz ] && command -v clang >/dev/null 2>&1; then
     # Link a do-nothing target: that is what needs the runtime.
     probe=$(mktemp -d)
