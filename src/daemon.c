@@ -311,14 +311,18 @@ int daemon_ready(void)
 
 /* Ask the inner port for its counters: the "stats" reply without its
  * "ok ". Returns 0, or -1 with the reason in err. */
-static int stats(const char *addr, long timeout_ms, char *out, size_t size,
-                 char *err, size_t errsize)
+static int stats(const char *addr, const auth_config *auth, long timeout_ms,
+                 char *out, size_t size, char *err, size_t errsize)
 {
     size_t have = 0;
     char *nl = NULL;
     int fd = net_connect(addr, timeout_ms, err, errsize);
 
     if (fd < 0) return -1;
+    if (auth_client_hello(auth, fd, err, errsize) < 0) {
+        close(fd);
+        return -1;
+    }
     put(fd, "stats\n", 6);
     while (nl == NULL && have < size - 1) {
         ssize_t r = read(fd, out + have, size - 1 - have);
@@ -354,7 +358,8 @@ static int wait_gone(const char *path, long timeout_ms)
 }
 
 int daemon_command(const char *cmd, const char *pid_path,
-                   const char *inner_addr, long timeout_ms)
+                   const char *inner_addr, const auth_config *auth,
+                   long timeout_ms)
 {
     char line[1024], err[256];
     long pid = 0;
@@ -380,7 +385,7 @@ int daemon_command(const char *cmd, const char *pid_path,
         return DAEMON_NOT_RUNNING;
     }
     if (strcmp(cmd, "status") == 0) {
-        if (stats(inner_addr, timeout_ms, line, sizeof line, err,
+        if (stats(inner_addr, auth, timeout_ms, line, sizeof line, err,
                   sizeof err) < 0) {
             struct stat st;
 

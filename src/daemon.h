@@ -18,6 +18,8 @@
 
 #include <stddef.h>
 
+#include "auth.h"
+
 /** pidfile_read() result: no pid file. */
 #define PIDFILE_NONE 0
 /** pidfile_read() result: a pid file that no live process holds. */
@@ -94,7 +96,8 @@ int daemon_ready(void);
  * - stop: SIGTERM, then wait up to @p timeout_ms for the server to exit.
  *   0 once it has, 1 if it is still running.
  * - status: "running pid=N" followed by the counters of the inner port's
- *   stats reply (asked at @p inner_addr) on one line; 0. Without the
+ *   stats reply (asked at @p inner_addr, giving the inner secret of
+ *   @p auth first if it has one) on one line; 0. Without the
  *   counters (inner port unreachable) it prints "running pid=N
  *   uptime=S", the uptime from the pid file's time, the reason goes to
  *   standard error, and the status is still 0: the server runs.
@@ -108,7 +111,8 @@ int daemon_ready(void);
  * @return the exit status; -2 if @p cmd is none of these.
  */
 int daemon_command(const char *cmd, const char *pid_path,
-                   const char *inner_addr, long timeout_ms);
+                   const char *inner_addr, const auth_config *auth,
+                   long timeout_ms);
 
 /** @} */
 #endif

@@ -307,7 +307,7 @@ static int command(const char *addr, long timeout_ms, int argc, char **argv)
         strcmp(cmd, "reload") == 0) {
         if (argc != 1) die_usage("usage: %s (the pid file is --pid-file)",
                                  cmd);
-        return daemon_command(cmd, pid_file, addr, timeout_ms);
+        return daemon_command(cmd, pid_file, addr, client_auth, timeout_ms);
     }
 
     if (strcmp(cmd, "push") == 0) {

@@ -103,6 +103,23 @@ EOF
     [ "$output" = "not running" ]
 }
 
+@test "status gives the inner secret first: counters, and no error counted" {
+    export WSPUSH_INNER_SECRET=daemon-inner-secret-0123456789
+    daemon_start
+    pid=$(cat "$PIDF")
+    run verb status
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ "$output" == "running pid=$pid pages=0 "*" errors=0 "* ]]
+    # Without the secret the counters are refused, and status says why.
+    run env -u WSPUSH_INNER_SECRET "$WSPUSH" --pid-file "$PIDF" \
+        --inner "127.0.0.1:$INNER_PORT" status
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"running pid=$pid uptime="* ]]
+    [[ "$output" == *"no counters"* ]]
+}
+
 @test "status without the counters (inner port elsewhere) still says running" {
     daemon_start
     pid=$(cat "$PIDF")
