@@ -40,7 +40,10 @@ php_token() {
     exp=$(sed -n 's/^| expiry | `\([0-9]*\)`.*|$/\1/p' "$doc")
     want=$(sed -n 's/^| token | `\(.*\)` |$/\1/p' "$doc")
     echo "example: key=$key uid=$uid expiry=$exp token=$want"
-    [ -n "$key" ] && [ -n "$uid" ] && [ -n "$exp" ] && [ -n "$want" ]
+    [ -n "$key" ]
+    [ -n "$uid" ]
+    [ -n "$exp" ]
+    [ -n "$want" ]
     [ "$("$BUILD/test_token" mint "$key" "$uid" "$exp")" = "$want" ]
     [ "$(SECRET="$key" php_token "$uid" 0 "$exp")" = "$want" ]
     got=$("$PY" - "$key" "$uid" "$exp" <<'PYEOF'
@@ -172,7 +175,8 @@ PYEOF
     export TOK=$(WSPUSH_SECRET="$SECRET" "$WSPUSH" token uid1 2)
     now=$(date +%s)
     exp=$(echo "$TOK" | cut -d. -f3)
-    [ "$exp" -ge $((now + 1)) ] && [ "$exp" -le $((now + 2)) ]
+    [ "$exp" -ge $((now + 1)) ]
+    [ "$exp" -le $((now + 2)) ]
     py <<'PYEOF'
 import os, time
 from wsraw import *
@@ -190,10 +194,12 @@ PYEOF
     run env WSPUSH_SECRET="$SECRET" "$WSPUSH" token uid1 3600
     [ "$status" -eq 0 ]
     exp=$(echo "$output" | cut -d. -f3)
-    [ "$exp" -ge $((now + 3600)) ] && [ "$exp" -le $((now + 3602)) ]
+    [ "$exp" -ge $((now + 3600)) ]
+    [ "$exp" -le $((now + 3602)) ]
     run env WSPUSH_SECRET="$SECRET" "$WSPUSH" token uid1
     exp=$(echo "$output" | cut -d. -f3)
-    [ "$exp" -ge $((now + 86400)) ] && [ "$exp" -le $((now + 86402)) ]
+    [ "$exp" -ge $((now + 86400)) ]
+    [ "$exp" -le $((now + 86402)) ]
     run env -u WSPUSH_SECRET "$WSPUSH" token uid1
     [ "$status" -eq 2 ]
     [[ "$output" == *"no secret"* ]]
@@ -203,7 +209,8 @@ PYEOF
     done
     for uid in "" "$(printf '%0257d' 0)" $'\xff'; do
         run env WSPUSH_SECRET="$SECRET" "$WSPUSH" token "$uid"
-        [ "$status" -eq 2 ] && [[ "$output" == *"1 to 256 bytes of UTF-8"* ]]
+        [ "$status" -eq 2 ]
+        [[ "$output" == *"1 to 256 bytes of UTF-8"* ]]
     done
 }
 
@@ -233,7 +240,9 @@ PYEOF
         local want=$1; shift
         run "$WSPUSH" --ws 127.0.0.1:0 --inner 127.0.0.1:0 "$@"
         echo "$*: $output"
-        [ "$status" -eq 2 ] && [ "${#lines[@]}" -eq 1 ] && [[ "$output" == *"$want"* ]]
+        [ "$status" -eq 2 ]
+        [ "${#lines[@]}" -eq 1 ]
+        [[ "$output" == *"$want"* ]]
     }
     printf '%s\n' "$SECRET" >"$f"; chmod 644 "$f"
     check "is open to other users (mode 0644)" --secret-file "$f"
@@ -262,7 +271,7 @@ PYEOF
 
 @test "auth: without a secret bare uids bind (the seed's way), and a public WebSocket address is warned about" {
     start_server
-    ! grep -q warning "$SERVER_ERR"
+    ! grep -q warning "$SERVER_ERR" || false
     py <<'PYEOF'
 from wsraw import *
 assert_served("uid1")
@@ -270,13 +279,13 @@ PYEOF
     stop_server
     start_server --ws 0.0.0.0:0
     grep -q 'warning no secret .* WebSocket port 0.0.0.0:[0-9]* is not loopback' "$SERVER_ERR"
-    ! grep -q 'inner port' "$SERVER_ERR"
+    ! grep -q 'inner port' "$SERVER_ERR" || false
     stop_server
     start_server --ws 0.0.0.0:0 --inner 0.0.0.0:0
     grep -q 'warning the inner port 0.0.0.0:[0-9]* is not loopback and has no inner secret' "$SERVER_ERR"
     stop_server
     WSPUSH_SECRET="$SECRET" WSPUSH_INNER_SECRET="$SECRET" start_server --ws 0.0.0.0:0 --inner 0.0.0.0:0
-    ! grep -q warning "$SERVER_ERR"
+    ! grep -q warning "$SERVER_ERR" || false
 }
 
 # ------------------------------------------------------------------------
@@ -391,7 +400,8 @@ PYEOF
     [ "$status" -eq 2 ]
     [[ "$output" == *"$of:2: 'https://bad.example/path' is not an origin"* ]]
     run "$WSPUSH" --origin-file "$BATS_TEST_TMPDIR/none"
-    [ "$status" -eq 2 ] && [[ "$output" == *"cannot open origin file"* ]]
+    [ "$status" -eq 2 ]
+    [[ "$output" == *"cannot open origin file"* ]]
 }
 
 # ------------------------------------------------------------------------
@@ -413,13 +423,15 @@ PYEOF
     pypid=$!
     "$PY" -c 'from wsraw import *; wait_online("uid1")'
     run "$WSPUSH" --inner "unix:$sock" push uid1 '{"percent":"88%"}'
-    [ "$status" -eq 0 ] && [ "$output" = ok ]
+    [ "$status" -eq 0 ]
+    [ "$output" = ok ]
     wait "$pypid"
     stop_server
     [ "$SERVER_STATUS" -eq 0 ]
     [ ! -e "$sock" ]
     run "$WSPUSH" --inner "unix:$sock" stats
-    [ "$status" -eq 1 ] && [[ "$output" == *"cannot connect to unix:$sock"* ]]
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"cannot connect to unix:$sock"* ]]
 }
 
 @test "auth: a stale socket file is replaced; a live server's socket and other files are left alone" {
@@ -439,10 +451,12 @@ PYEOF
     # A file that is not a socket is never removed.
     echo data >"$BATS_TEST_TMPDIR/file"
     run "$WSPUSH" --ws 127.0.0.1:0 --inner "unix:$BATS_TEST_TMPDIR/file"
-    [ "$status" -eq 1 ] && [[ "$output" == *"exists and is not a socket"* ]]
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"exists and is not a socket"* ]]
     [ "$(cat "$BATS_TEST_TMPDIR/file")" = data ]
     run "$WSPUSH" --ws 127.0.0.1:0 --inner "unix:/$(printf '%0120d' 0)"
-    [ "$status" -eq 1 ] && [[ "$output" == *"bad address"* ]]
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"bad address"* ]]
 }
 
 @test "auth: the WebSocket port can be a Unix socket too (for a proxy in front): curl gets its 400" {
@@ -491,14 +505,18 @@ assert page.recv_text() == '{"uid":"uid1","n":1}'
 assert page.nothing_for(0.2), "a push without the secret got through"
 PYEOF
     run env -u WSPUSH_INNER_SECRET "$WSPUSH" --inner "127.0.0.1:$INNER_PORT" stats
-    [ "$status" -eq 1 ] && [ "$output" = "error auth required" ]
+    [ "$status" -eq 1 ]
+    [ "$output" = "error auth required" ]
     run env WSPUSH_INNER_SECRET="$SECRET" "$WSPUSH" --inner "127.0.0.1:$INNER_PORT" online uid1
-    [ "$status" -eq 1 ] && [ "$output" = "fail" ]
+    [ "$status" -eq 1 ]
+    [ "$output" = "fail" ]
     f=$(secret_file)
     run env -u WSPUSH_INNER_SECRET "$WSPUSH" --inner-secret-file "$f" --inner "127.0.0.1:$INNER_PORT" stats
-    [ "$status" -eq 0 ] && [[ "$output" == "ok pages=0 "* ]]
+    [ "$status" -eq 0 ]
+    [[ "$output" == "ok pages=0 "* ]]
     run env WSPUSH_INNER_SECRET=wrong-secret-0123456789 "$WSPUSH" --inner "127.0.0.1:$INNER_PORT" stats
-    [ "$status" -eq 1 ] && [[ "$output" == *"refused the inner secret: error bad auth"* ]]
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"refused the inner secret: error bad auth"* ]]
 }
 
 @test "auth: the seed's PHP backend with its one extra auth line pushes to a websockets page" {
@@ -541,7 +559,8 @@ assert inner('{"uid":"user 7","hello":true}') == "ok"
 assert page.recv_text() == '{"uid":"user 7","hello":true}'
 PYEOF
     run env WSPUSH_INNER_SECRET="$SECRET" "$WSPUSH" --inner "unix:$sock" stats
-    [ "$status" -eq 0 ] && [[ "$output" == "ok pages="* ]]
+    [ "$status" -eq 0 ]
+    [[ "$output" == "ok pages="* ]]
 }
 
 @test "auth: unit tests: a failed reload keeps the old secret and list, exact origins, the inner check" {

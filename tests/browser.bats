@@ -82,9 +82,11 @@ free_port() {
     sed "s/:5678'/:$INNER_PORT'/" "$BATS_TEST_TMPDIR/push.php" >"$BATS_TEST_TMPDIR/push2.php"
     cat "$BATS_TEST_TMPDIR/nc2.sh" "$BATS_TEST_TMPDIR/push2.php"
     run timeout 20 bash "$BATS_TEST_TMPDIR/nc2.sh"
-    [ "$status" -eq 0 ] && [ "$output" = ok ]
+    [ "$status" -eq 0 ]
+    [ "$output" = ok ]
     run timeout 20 php -r "$(cat "$BATS_TEST_TMPDIR/push2.php")"
-    [ "$status" -eq 0 ] && [[ "$output" == ok* ]]
+    [ "$status" -eq 0 ]
+    [[ "$output" == ok* ]]
     rc=0
     wait "$NODE_PID" || rc=$?
     cat "$BATS_TEST_TMPDIR/node.out"

@@ -63,8 +63,10 @@ load lib/helpers
 
 @test "port 0 binds free ports and prints them" {
     start_server
-    [[ "$WS_PORT" =~ ^[0-9]+$ ]] && [ "$WS_PORT" -gt 0 ]
-    [[ "$INNER_PORT" =~ ^[0-9]+$ ]] && [ "$INNER_PORT" -ne "$WS_PORT" ]
+    [[ "$WS_PORT" =~ ^[0-9]+$ ]]
+    [ "$WS_PORT" -gt 0 ]
+    [[ "$INNER_PORT" =~ ^[0-9]+$ ]]
+    [ "$INNER_PORT" -ne "$WS_PORT" ]
 }
 
 @test "IPv6: both ports on [::1]" {
@@ -101,9 +103,11 @@ EOF
     local pypid=$!
     "$PY" -c 'from wsraw import *; wait_online("we\"ird")'
     run "$WSPUSH" --inner "127.0.0.1:$INNER_PORT" push 'we"ird' '{"percent":"88%","n":[1]}'
-    [ "$status" -eq 0 ] && [ "$output" = ok ]
+    [ "$status" -eq 0 ]
+    [ "$output" = ok ]
     run "$WSPUSH" --inner "127.0.0.1:$INNER_PORT" push 'we"ird' '{ }'
-    [ "$status" -eq 0 ] && [ "$output" = ok ]
+    [ "$status" -eq 0 ]
+    [ "$output" = ok ]
     wait "$pypid"
     run "$WSPUSH" --inner "127.0.0.1:$INNER_PORT" push u1 '[1]'
     [ "$status" -eq 2 ]
@@ -117,9 +121,11 @@ EOF
     [ "${lines[1]}" = "error unknown command" ]
     [ "${lines[2]}" = "error uid must be a string or an integer" ]
     run "$WSPUSH" --inner "127.0.0.1:$INNER_PORT" online a
-    [ "$status" -eq 1 ] && [ "$output" = fail ]
+    [ "$status" -eq 1 ]
+    [ "$output" = fail ]
     run "$WSPUSH" --inner "127.0.0.1:$INNER_PORT" broadcast hi
-    [ "$status" -eq 1 ] && [ "$output" = fail ]
+    [ "$status" -eq 1 ]
+    [ "$output" = fail ]
     run "$WSPUSH" --inner "127.0.0.1:$INNER_PORT" stats
     [ "$status" -eq 0 ]
     [[ "$output" == "ok pages=0 "*" failures=2 errors=2 "* ]]
@@ -135,12 +141,15 @@ EOF
     local pypid=$!
     "$PY" -c 'from wsraw import *; wait_online("pretty")'
     run "$WSPUSH" --inner "127.0.0.1:$INNER_PORT" push pretty $'{\n "a": 1,\n "b": [2]}'
-    [ "$status" -eq 0 ] && [ "$output" = ok ]
+    [ "$status" -eq 0 ]
+    [ "$output" = ok ]
     wait "$pypid"
     run "$WSPUSH" --inner "127.0.0.1:$INNER_PORT" send $'{"uid":"a"}\n{"uid":"b"}'
-    [ "$status" -eq 2 ] && [[ "$output" == *"line break"* ]]
+    [ "$status" -eq 2 ]
+    [[ "$output" == *"line break"* ]]
     run "$WSPUSH" --inner "127.0.0.1:$INNER_PORT" broadcast $'two\nlines'
-    [ "$status" -eq 2 ] && [[ "$output" == *"line break"* ]]
+    [ "$status" -eq 2 ]
+    [[ "$output" == *"line break"* ]]
 }
 
 @test "client: push refuses JSON that names a uid of its own" {
@@ -178,11 +187,13 @@ EOF
 
 @test "options: --protocol must be one short token; timers 1 ms to a day" {
     run "$WSPUSH" --protocol "$(printf 'p%.0s' $(seq 200))"
-    [ "$status" -eq 2 ] && [[ "$output" == *"--protocol"* ]]
+    [ "$status" -eq 2 ]
+    [[ "$output" == *"--protocol"* ]]
     run "$WSPUSH" --protocol "chat, superchat"
     [ "$status" -eq 2 ]
     run "$WSPUSH" --ping-interval 0.0004
-    [ "$status" -eq 2 ] && [[ "$output" == *"0.001 to 86400"* ]]
+    [ "$status" -eq 2 ]
+    [[ "$output" == *"0.001 to 86400"* ]]
     run "$WSPUSH" --handshake-timeout 100000
     [ "$status" -eq 2 ]
 }

@@ -57,7 +57,7 @@ setup() {
     # The unit as documented, pointed at the staged program.
     sed "s|^ExecStart=/usr/local/bin/wspush |ExecStart=$D/usr/local/bin/wspush |" \
         "$TOP/docs/wspush.service" >"$BATS_TEST_TMPDIR/wspush.service"
-    ! cmp -s "$TOP/docs/wspush.service" "$BATS_TEST_TMPDIR/wspush.service"
+    ! cmp -s "$TOP/docs/wspush.service" "$BATS_TEST_TMPDIR/wspush.service" || false
     # verify also runs "man wspush(1)" for Documentation=.
     MANPATH="$D/usr/local/share/man" run systemd-analyze verify "$BATS_TEST_TMPDIR/wspush.service"
     echo "$output"
@@ -77,7 +77,7 @@ setup() {
     max=$(sed -n 's/.*must be at most \([0-9]*\) (FD_SETSIZE - 8).*/\1/p' <<<"$output")
     [ -n "$max" ]
     [ "$(sed -n 's/^LimitNOFILE=//p' "$unit")" -eq $((max + 8)) ]
-    ! grep -q '^ExecStart=.* -d' "$unit"      # systemd wants the foreground
+    ! grep -q '^ExecStart=.* -d' "$unit" || false      # systemd wants the foreground
 }
 
 @test "systemd: the unit's ExecStart options start a server" {

@@ -75,7 +75,9 @@ EOF
     rc=0
     wait "$node_pid" || rc=$?
     cat "$BATS_TEST_TMPDIR/node.out"
-    [ "$status" -eq 0 ] && [ "$output" = ok ] && [ "$rc" -eq 0 ]
+    [ "$status" -eq 0 ]
+    [ "$output" = ok ]
+    [ "$rc" -eq 0 ]
 }
 
 @test "README: make run serves; wspush push answers ok and the page gets the line" {
@@ -84,7 +86,8 @@ EOF
     [ "$cmd" = "build/wspush push uid1 '{\"percent\":\"88%\"}'" ]
     cd "$TOP"
     run bash -c "$cmd"
-    [ "$status" -eq 0 ] && [ "$output" = ok ]
+    [ "$status" -eq 0 ]
+    [ "$output" = ok ]
     wait "$PAGE_PID"
     [ "$(cat "$BATS_TEST_TMPDIR/got")" = '{"uid":"uid1","percent":"88%"}' ]
 }
@@ -94,7 +97,8 @@ EOF
     script=$(block "bash alone does it")
     [[ "$script" == *"/dev/tcp/127.0.0.1/5678"* ]]
     run bash -c "$script"
-    [ "$status" -eq 0 ] && [ "$output" = ok ]
+    [ "$status" -eq 0 ]
+    [ "$output" = ok ]
     wait "$PAGE_PID"
     [ "$(cat "$BATS_TEST_TMPDIR/got")" = '{"uid":"uid1","percent":"88%"}' ]
 }
@@ -104,7 +108,8 @@ EOF
     block "with the seed's own code" > "$BATS_TEST_TMPDIR/snippet.php"
     [[ "$(cat "$BATS_TEST_TMPDIR/snippet.php")" == *"stream_socket_client('tcp://127.0.0.1:5678'"* ]]
     run php -r "$(cat "$BATS_TEST_TMPDIR/snippet.php")"
-    [ "$status" -eq 0 ] && [ "$output" = ok ]
+    [ "$status" -eq 0 ]
+    [ "$output" = ok ]
     wait "$PAGE_PID"
     [ "$(cat "$BATS_TEST_TMPDIR/got")" = '{"uid":"uid1","percent":"88%"}' ]
 }

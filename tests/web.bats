@@ -60,7 +60,8 @@ header() {
     # An index.html, once there, is what / means.
     echo '<p>index</p>' >"$SITE/index.html"
     get /
-    [ "$code" = 200 ] && [[ "$output" == *"<p>index</p>" ]]
+    [ "$code" = 200 ]
+    [[ "$output" == *"<p>index</p>" ]]
 }
 
 @test "web: each served type gets its Content-Type and its exact bytes" {
@@ -101,7 +102,8 @@ raw() {
     [[ "$output" == *"Connection: close"* && "$output" != *"<html"* ]]
     raw 'HEAD /missing.html HTTP/1.1'
     [[ "$output" == "HTTP/1.1 404 Not Found"* ]]
-    [ "$(header content-length)" = 13 ] && [[ "$output" != *"no such file"* ]]
+    [ "$(header content-length)" = 13 ]
+    [[ "$output" != *"no such file"* ]]
     # The same requests by GET do carry the bodies.
     raw 'GET /web.html HTTP/1.1'
     [[ "$output" == *"</html>" ]]
@@ -136,13 +138,17 @@ raw() {
     make_site
     start_server --web "$SITE"
     get /nope.html
-    [ "$code" = 404 ] && [[ "$output" == *"no such file" ]]
+    [ "$code" = 404 ]
+    [[ "$output" == *"no such file" ]]
     get /%zz.html
-    [ "$code" = 400 ] && [[ "$output" == *"bad %-escape in the path" ]]
+    [ "$code" = 400 ]
+    [[ "$output" == *"bad %-escape in the path" ]]
     get /a%00.html
-    [ "$code" = 400 ] && [[ "$output" == *"control character in the path" ]]
+    [ "$code" = 400 ]
+    [[ "$output" == *"control character in the path" ]]
     get / --request-target "http://127.0.0.1:$WS_PORT/web.html"
-    [ "$code" = 400 ] && [[ "$output" == *"request target must be a path" ]]
+    [ "$code" = 400 ]
+    [[ "$output" == *"request target must be a path" ]]
 }
 
 @test "web: a FIFO named like a page is refused at once, not waited on" {
@@ -150,14 +156,16 @@ raw() {
     mkfifo "$SITE/fifo.html"
     start_server --web "$SITE"
     get /fifo.html --max-time 5
-    [ "$code" = 404 ] && [[ "$output" == *"not a regular file" ]]
+    [ "$code" = 404 ]
+    [[ "$output" == *"not a regular file" ]]
 }
 
 @test "web: other methods get 405 with Allow, and the server goes on" {
     make_site
     start_server --web "$SITE"
     get / -d uid=uid1
-    [ "$code" = 405 ] && [ "$(header allow)" = "GET, HEAD" ]
+    [ "$code" = 405 ]
+    [ "$(header allow)" = "GET, HEAD" ]
     [[ "$output" == *"only GET and HEAD are served here" ]]
     get /web.html -X DELETE
     [ "$code" = 405 ]
@@ -175,7 +183,8 @@ raw() {
     [ "$(cat "$BATS_TEST_TMPDIR/code")" = 200 ]
     cmp "$SITE/big.txt" "$BATS_TEST_TMPDIR/got"
     get /huge.txt
-    [ "$code" = 403 ] && [[ "$output" == *"file larger than 1 MiB, not served" ]]
+    [ "$code" = 403 ]
+    [[ "$output" == *"file larger than 1 MiB, not served" ]]
 }
 
 @test "web: a WebSocket upgrade on the same port still binds and receives" {
@@ -195,17 +204,21 @@ EOF
 @test "web: without --web a plain GET is still refused with 400" {
     start_server
     get /web.html
-    [ "$code" = 400 ] && [[ "$output" == *"no Upgrade: websocket header"* ]]
+    [ "$code" = 400 ]
+    [[ "$output" == *"no Upgrade: websocket header"* ]]
 }
 
 @test "web: --web with something that is not a folder is a usage error" {
     run "$WSPUSH" --web "$TOP/Makefile" --ws 127.0.0.1:0 --inner 127.0.0.1:0
-    [ "$status" -eq 2 ] && [[ "$output" == *"--web $TOP/Makefile: not a folder"* ]]
+    [ "$status" -eq 2 ]
+    [[ "$output" == *"--web $TOP/Makefile: not a folder"* ]]
     run "$WSPUSH" --web "$BATS_TEST_TMPDIR/none" --ws 127.0.0.1:0 --inner 127.0.0.1:0
-    [ "$status" -eq 2 ] && [[ "$output" == *"No such file or directory"* ]]
+    [ "$status" -eq 2 ]
+    [[ "$output" == *"No such file or directory"* ]]
 }
 
 @test "web: --help documents --web" {
     run "$WSPUSH" --help
-    [ "$status" -eq 0 ] && [[ "$output" == *"--web DIR "* ]]
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"--web DIR "* ]]
 }

@@ -5,7 +5,7 @@
 #                    objects (check.sh: no Linux-only names, POSIX calls only)
 #   build/clang      clang       \
 #   build/musl       musl-gcc     > -Werror build, every unit test, and the
-#   build/m32        gcc -m32    /  whole bats suite against that server
+#   build/m32        gcc -m32    /  suite's server tests against that server
 #   build/tcc        tcc: -Werror build, every unit test, and the server's
 #                    push and WebSocket tests (tcc has no optimiser worth
 #                    testing more; it is here to prove the code is plain C)
@@ -59,6 +59,16 @@ suite() {
     WSPUSH_BUILD="build/$b" tests/run.sh "$@"
 }
 
+# The server tests: every bats file but those that do not run the build
+# under test (the build check, the chapters and the docs build their own
+# things; readme.bats and install.bats use build/ itself; the portability
+# check and the man page are not compiled code), the browser tests (the
+# page's behaviour; its server is the same C as the interop tests') and
+# the bench harness's smoke test. make test runs them all once.
+SERVER_TESTS=$(ls tests/*.bats | grep -v -e /build.bats -e /chapters.bats \
+    -e /docs.bats -e /readme.bats -e /install.bats -e /portable.bats \
+    -e /man.bats -e /browser.bats -e /bench.bats)
+
 say "portability check: src/ and build/obj (gcc)"
 make --no-print-directory all >/dev/null || failed="$failed
   make all"
@@ -70,7 +80,8 @@ for spec in clang:clang musl:musl-gcc "m32:gcc -m32"; do
     if step "$cc build" build "$name" "$cc"; then
         step "$cc unit tests" unit "$name"
         step "$cc objects: check.sh" tests/portable/check.sh src "build/$name/obj"
-        step "$cc server: bats suite" suite "$name"
+        # shellcheck disable=SC2086
+        step "$cc server: bats suite" suite "$name" $SERVER_TESTS
     fi
 done
 
