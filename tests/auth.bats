@@ -528,14 +528,7 @@ import asyncio, os
 from wspeer import *
 
 async def main():
-    ws = await bound_page("uid1")
-    await wait_online("uid1")
-    php = await asyncio.create_subprocess_exec(
-        "php", os.environ["SEED_BACKEND"],
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    out, err = await asyncio.wait_for(php.communicate(), 10)
-    assert php.returncode == 0 and err == b"", (php.returncode, err)
-    assert out == b"ok\n", "PHP printed %r" % out
+    ws = await seed_backend_push(os.environ["SEED_BACKEND"])
     assert await recv(ws) == '{"uid":"uid1","percent":"88%"}'
 
 run(main())

@@ -22,14 +22,7 @@ import asyncio, os
 from wspeer import *
 
 async def main():
-    ws = await bound_page("uid1")
-    await wait_online("uid1")
-    php = await asyncio.create_subprocess_exec(
-        "php", os.environ["SEED_BACKEND"],
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    out, err = await asyncio.wait_for(php.communicate(), 10)
-    assert php.returncode == 0 and err == b"", (php.returncode, err)
-    assert out == b"ok\n", "PHP printed %r" % out
+    ws = await seed_backend_push(os.environ["SEED_BACKEND"])
     msg = await recv(ws)
     assert msg == '{"uid":"uid1","percent":"88%"}', msg
     assert await nothing_for(ws, 0.2), "a second message arrived"

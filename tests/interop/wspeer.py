@@ -80,6 +80,21 @@ async def closed_code(ws, timeout=TIMEOUT):
     return ws.close_code
 
 
+async def seed_backend_push(script, uid="uid1"):
+    """Bind a websockets page to uid, run the PHP backend script (the
+    seed's, or a variant) with php-cli, and check it printed exactly "ok"
+    and nothing on stderr. Returns the page, the pushed line not yet read."""
+    ws = await bound_page(uid)
+    await wait_online(uid)
+    php = await asyncio.create_subprocess_exec(
+        "php", script,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, err = await asyncio.wait_for(php.communicate(), 10)
+    assert php.returncode == 0 and err == b"", (php.returncode, err)
+    assert out == b"ok\n", "PHP printed %r" % out
+    return ws
+
+
 def run(coro):
     """asyncio.run(coro), then close the pages it left open. Left to
     asyncio.run's own clean-up, websockets 10 waits out its close_timeout
