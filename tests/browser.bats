@@ -65,6 +65,13 @@ free_port() {
     browser online
 }
 
+@test "browser: with a secret, ?token= binds the uid inside it; a tampered token stops on 4001" {
+    export WSPUSH_SECRET=browser-test-secret-0123456789
+    start_server --verbose --web "$TOP/web"
+    export TOKEN=$("$WSPUSH" token token-uid 600)
+    browser token
+}
+
 @test "browser: seed.html, the seed's snippet, logs a push" {
     start_server --verbose --web "$TOP/web"
     browser seed

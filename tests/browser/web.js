@@ -386,6 +386,34 @@ scenarios.readme = async (browser) => {
   check(m.text === '{\n  "uid": "uid1",\n  "percent": "88%"\n}', "pretty: " + m.text);
 };
 
+// With signed uids the page takes a token (?token=, minted by the test
+// with wspush token and the server's secret): it binds the uid inside it,
+// says so, fills its commands with that uid, and receives a push to it.
+// A tampered token gets 4001, which is final: no reconnect.
+scenarios.token = async (browser) => {
+  const tok = process.env.TOKEN;
+  check(/^v1\.dG9rZW4tdWlk\./.test(tok), "the test's token is for uid token-uid: " + tok);
+  const page = await browser.newPage();
+  await page.goto(served("?token=" + encodeURIComponent(tok)));
+  await waitFor("the page to say open as token-uid (signed token)", async () => {
+    const s = await state(page);
+    return s.name === "open" && s.text === "open as token-uid (signed token)";
+  });
+  await waitOnline("token-uid", 1);
+  check((await page.textContent("#cmd-nc")).includes('"uid":"token-uid"'), "the nc command names the uid, not the token");
+  await push('{"uid":"token-uid","percent":"42%"}');
+  await waitMessage(page, '{"uid":"token-uid","percent":"42%"}');
+  const before = upgrades();
+  const bad = await browser.newPage();
+  await bad.goto(served("?token=" + encodeURIComponent(tok.slice(0, -1) + (tok.endsWith("0") ? "1" : "0"))));
+  await waitFor("the tampered token's page to stop on 4001", async () => {
+    const s = await state(bad);
+    return s.name === "closed" && s.text.includes("4001");
+  });
+  await sleep(3000);
+  check(upgrades() === before + 1, "a 4001 is final: " + (upgrades() - before) + " upgrades, want 1");
+};
+
 // A picture of the page mid-demo, for the README: docs/web.png.
 scenarios.screenshot = async (browser) => {
   const page = await browser.newPage({ viewport: { width: 900, height: 760 } });
