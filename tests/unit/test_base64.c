@@ -2,9 +2,8 @@
  * and random round trips.
  *
  *   test_base64 [GROUP]   run the checks (see check.h)
- *   test_base64 encode    encode standard input to standard output
- *   test_base64 decode    decode standard input (exit 1 if refused)
- * The last two let tests/base64.bats compare with coreutils base64(1). */
+ * The comparison with coreutils base64(1) is tests/differential.bats,
+ * through build/digest (tests/tools/digest.c). */
 #include <stdint.h>
 
 #include "base64.h"
@@ -175,56 +174,6 @@ static void test_roundtrip(void)
     CHECK(accepted > 1000);     /* the loop did test something */
 }
 
-/* Read all of standard input into a buffer from malloc(); NULL on error. */
-static uint8_t *read_stdin(size_t *len)
-{
-    size_t size = 4096, n = 0, got;
-    uint8_t *buf = malloc(size), *bigger;
-
-    while (buf && (got = fread(buf + n, 1, size - n, stdin)) > 0) {
-        n += got;
-        if (n == size) {
-            bigger = realloc(buf, size * 2);
-            if (!bigger)
-                free(buf);
-            buf = bigger;
-            size *= 2;
-        }
-    }
-    if (buf && ferror(stdin)) {
-        free(buf);
-        buf = NULL;
-    }
-    *len = n;
-    return buf;
-}
-
-/* The encode and decode modes: standard input to standard output. */
-static int filter(int decode)
-{
-    size_t len, n, size;
-    uint8_t *in = read_stdin(&len);
-    char *out;
-    int ok;
-
-    if (!in) {
-        perror("test_base64: stdin");
-        return 1;
-    }
-    size = decode ? BASE64_DECODED_MAX(len) + 1 : BASE64_ENCODED_LEN(len) + 1;
-    out = malloc(size);
-    if (decode)
-        ok = out && base64_decode((const char *)in, len, (uint8_t *)out,
-                                  size, &n) == 0;
-    else
-        ok = out && (n = base64_encode(in, len, out, size)) != (size_t)-1;
-    if (ok)
-        ok = fwrite(out, 1, n, stdout) == n && fflush(stdout) == 0;
-    free(in);
-    free(out);
-    return !ok;
-}
-
 int main(int argc, char **argv)
 {
     static const check_group groups[] = {
@@ -234,9 +183,5 @@ int main(int argc, char **argv)
         { NULL, NULL }
     };
 
-    if (argc > 1 && strcmp(argv[1], "encode") == 0)
-        return filter(0);
-    if (argc > 1 && strcmp(argv[1], "decode") == 0)
-        return filter(1);
     return check_main(argc, argv, groups);
 }

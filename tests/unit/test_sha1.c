@@ -1,8 +1,8 @@
 /* test_sha1.c -- SHA-1 against the published vectors, and split any way.
  *
  *   test_sha1 [GROUP]   run the checks (see check.h)
- *   test_sha1 digest    print the hex digest of standard input, so that
- *                       tests/sha1.bats can compare it with sha1sum(1) */
+ * The comparison with sha1sum(1) is tests/differential.bats, through
+ * build/digest (tests/tools/digest.c). */
 #include <stdint.h>
 
 #include "check.h"
@@ -134,27 +134,6 @@ static void test_chunks(void)
     CHECK_MEM(d, whole, sizeof d);
 }
 
-/* Print the hex digest of standard input. It is read in pieces that are
- * not whole blocks, so the streaming path is what gets compared. */
-static int digest_stdin(void)
-{
-    uint8_t buf[997], d[SHA1_DIGEST_SIZE];    /* an odd size */
-    char hex[41];
-    sha1_ctx ctx;
-    size_t n;
-
-    sha1_init(&ctx);
-    while ((n = fread(buf, 1, sizeof buf, stdin)) > 0)
-        sha1_update(&ctx, buf, n);
-    if (ferror(stdin)) {
-        perror("stdin");
-        return 1;
-    }
-    sha1_final(&ctx, d);
-    to_hex(d, hex);
-    return printf("%s\n", hex) < 0;
-}
-
 int main(int argc, char **argv)
 {
     static const check_group groups[] = {
@@ -164,7 +143,5 @@ int main(int argc, char **argv)
         { NULL, NULL }
     };
 
-    if (argc > 1 && strcmp(argv[1], "digest") == 0)
-        return digest_stdin();
     return check_main(argc, argv, groups);
 }
