@@ -105,8 +105,12 @@ EOF
     echo "$output"
     [ "$status" -eq 0 ]
     [ "$output" = "stopped pid=$pid" ]
-    gone "$pid"
+    # stop returns once the server has released its pid file, its last
+    # act; the process itself ends just after (seconds later under
+    # valgrind, which checks for leaks at exit).
     [ ! -e "$PIDF" ]
+    for _ in $(seq 300); do gone "$pid" && break; sleep 0.05; done
+    gone "$pid"
     grep -q ' notice started, pid '"$pid"'$' "$LOG"
     grep -q ' notice stopped$' "$LOG"
     run verb status
